@@ -1,0 +1,40 @@
+/* Process life of a daemon: pidfile, detaching, privileges and chroot. */
+#ifndef PXE_DAEMON_H
+#define PXE_DAEMON_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+struct pidfile {
+	int fd;			/* -1 when none */
+	char *path;
+};
+
+/* Creates and locks path.  -EEXIST when another live process holds it; its
+ * pid goes to *holder (0 if unreadable).  The lock passes to a child across
+ * daemon_detach(). */
+int pidfile_open(struct pidfile *pf, const char *path, pid_t *holder);
+/* Writes the calling process's pid. */
+int pidfile_write(struct pidfile *pf);
+/* Unlinks (best effort: the directory may be out of reach after a privilege
+ * drop; the lock, not the file, says whether a daemon runs) and closes. */
+void pidfile_close(struct pidfile *pf);
+
+/* Forks into the background.  The parent waits until the child calls
+ * daemon_ready() and exits with the status it reports (or 1 if the child dies
+ * first), so "pxe-tftpd && echo started" means it really started.  In the
+ * child: returns 0 after setsid(), with stdin/stdout/stderr on /dev/null
+ * unless keep_stderr.  A negative errno if fork fails. */
+int daemon_detach(bool keep_stderr);
+/* In a detached child: report start-up status (0 = ready) to the waiting
+ * parent.  Does nothing when the process did not detach. */
+void daemon_ready(int status);
+
+/* chroot(dir) and chdir("/"). */
+int daemon_chroot(const char *dir);
+/* Becomes user (name or numeric uid) with its primary group and supplementary
+ * groups; checks that root cannot be regained.  -ENOENT for an unknown user,
+ * -EPERM when not root and not already that user. */
+int daemon_drop_privileges(const char *user);
+
+#endif

@@ -1,0 +1,3 @@
+/* placeholder until written */
+#include <config.h>
+#include "log.h"
