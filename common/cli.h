@@ -49,9 +49,10 @@ struct cli {
 /* Parses argv.  --help and --version print and exit 0; a bad flag prints a
  * usage message and exits 64 (EX_USAGE). */
 void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **argv);
-/* Defaults < file < flags, then the schema's checks.  On error prints
- * "FILE:LINE: message" to stderr and returns -1. */
-int cli_load_config(const struct cli *cli, const struct cli_spec *spec, struct conf *conf);
+/* Defaults < file < flags, then the schema's checks.  On error returns -1
+ * with "FILE:LINE: message" in err and conf freed. */
+int cli_load_config(const struct cli *cli, const struct cli_spec *spec,
+		    struct conf *conf, struct conf_error *err);
 void cli_free(struct cli *cli);
 
 #endif

@@ -32,9 +32,24 @@ void daemon_ready(int status);
 
 /* chroot(dir) and chdir("/"). */
 int daemon_chroot(const char *dir);
-/* Becomes user (name or numeric uid) with its primary group and supplementary
- * groups; checks that root cannot be regained.  -ENOENT for an unknown user,
- * -EPERM when not root and not already that user. */
+#define DAEMON_MAX_GROUPS 64
+
+/* A user to become, looked up while /etc is still in view: after a chroot
+ * the passwd and group files are out of reach. */
+struct daemon_user {
+	uid_t uid;
+	gid_t gid;
+	int ngroups;
+	gid_t groups[DAEMON_MAX_GROUPS];
+};
+
+/* user is a name or a numeric uid.  -ENOENT for an unknown user, -EPERM for
+ * root (never a target), -E2BIG for more supplementary groups than kept. */
+int daemon_user_lookup(const char *user, struct daemon_user *u);
+/* Becomes u with its primary and supplementary groups, and checks that root
+ * cannot be regained.  -EPERM when not root and not already that user. */
+int daemon_user_become(const struct daemon_user *u);
+/* Both, for a daemon that does not chroot. */
 int daemon_drop_privileges(const char *user);
 
 #endif

@@ -1,1 +1,23 @@
-int main(void) { return 0; }
+/* pxe-tftpd: flags, config and the daemon's life; the protocol service joins
+ * here as it lands (see the README's status). */
+#include <config.h>
+
+#include "service.h"
+#include "suite_conf.h"
+
+static const struct cli_flag tftpd_flags[] = {
+	{ 'P', "pidfile", "FILE", "tftpd", "pidfile", NULL, "write the daemon's pid to FILE" },
+	{ 0 }
+};
+
+static const struct cli_spec tftpd_cli = {
+	.prog = "pxe-tftpd",
+	.summary = "TFTP server of pxesuite: boot files for PXE clients.",
+	.flags = tftpd_flags,
+	.schema = suite_schema,
+};
+
+int main(int argc, char **argv)
+{
+	return service_main(&tftpd_cli, "tftpd", argc, argv);
+}

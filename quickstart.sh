@@ -1,0 +1,71 @@
+#!/bin/sh
+# The README's two commands: `./quickstart.sh demo` (install what is needed,
+# build, run the demo) and `./quickstart.sh test` (the whole test suite).
+# Both install their Debian packages first, so each works on a fresh machine.
+set -eu
+
+# What the build needs, then what the tests and the demo drive.
+PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libinih-dev
+libnfsidmap-dev libcmocka-dev"
+PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev"
+
+top=$(cd "$(dirname "$0")" && pwd)
+build="${PXESUITE_BUILD:-$top/build}"
+
+need_root() {
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "quickstart.sh: run as root (sudo $0 $*): it installs packages and" \
+		     "makes network namespaces" >&2
+		exit 1
+	fi
+}
+
+install_packages() {
+	missing=
+	for p in $PACKAGES_BUILD $PACKAGES_TEST; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing="$missing $p"
+	done
+	# Only when something is missing: a machine that has everything needs no network.
+	[ -z "$missing" ] && return 0
+	echo "installing:$missing"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq
+	# shellcheck disable=SC2086
+	apt-get install -y -qq --no-install-recommends $PACKAGES_BUILD $PACKAGES_TEST >/dev/null
+}
+
+configure_build() {
+	dir=$1
+	shift
+	[ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
+	mkdir -p "$dir"
+	(cd "$dir" && "$top/configure" -q "$@")
+	make -C "$dir" -j"$(nproc)" >/dev/null
+}
+
+case "${1:-}" in
+demo)
+	need_root demo
+	install_packages
+	configure_build "$build"
+	make -C "$build" -s demo
+	;;
+test)
+	need_root test
+	install_packages
+	rc=0
+	configure_build "$build" --enable-werror
+	make -C "$build" -j"$(nproc)" check || rc=1
+	# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
+	configure_build "$build-san" --enable-sanitizers
+	make -C "$build-san" -j"$(nproc)" check || rc=1
+	"$top/tests/fuzz/run-fuzzers.sh" "$build-fuzz" "${PXESUITE_FUZZ_SECONDS:-20}" || rc=1
+	"$top/tests/summary.sh" "$build" "$build-san" "$build-fuzz" || rc=1
+	exit $rc
+	;;
+*)
+	echo "usage: $0 demo|test" >&2
+	exit 64
+	;;
+esac
