@@ -310,6 +310,34 @@ static void test_rewatch_changes_events(void **state)
 	close_pair(sv);
 }
 
+/* Both ends are writable; whichever callback runs first narrows the other
+ * to EPOLLIN, so the EPOLLOUT already collected for it is stale. */
+static void narrow_rival(struct loop *loop, int fd, uint32_t events, void *arg)
+{
+	struct rival_ctx *c = arg;
+
+	(void)events;
+	c->calls++;
+	assert_int_equal(loop_rewatch(loop, fd == c->a ? c->b : c->a, EPOLLIN), 0);
+}
+
+static void test_rewatch_in_same_turn_drops_collected_events_no_longer_wanted(void **state)
+{
+	struct fixture *f = *state;
+	struct rival_ctx c = { 0 };
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	c.a = sv[0];
+	c.b = sv[1];
+	assert_int_equal(loop_watch(f->loop, c.a, EPOLLOUT, narrow_rival, &c), 0);
+	assert_int_equal(loop_watch(f->loop, c.b, EPOLLOUT, narrow_rival, &c), 0);
+	assert_int_equal(loop_on_turn_end(f->loop, stop_at_turn_end, f), 0);
+	run(f);
+	assert_int_equal(c.calls, 1);
+	close_pair(sv);
+}
+
 static void never_called(struct loop *loop, int fd, uint32_t events, void *arg)
 {
 	(void)loop;
@@ -712,6 +740,10 @@ static void test_timers_fire_no_earlier_than_their_delay(void **state)
 	struct late_ctx c = { .delay_us = { 1000, 3000, 10000, 2500 }, .left = 4 };
 	int i;
 
+	/* Time passes between loop_new and arming, as a daemon's start-up does. */
+	c.start_us[0] = mono_us();
+	while (mono_us() - c.start_us[0] < 15000)
+		;
 	for (i = 0; i < 3; i++) {
 		loop_timer_init(&c.t[i], i == 0 ? arm_from_turn : record_elapsed, &c);
 		c.start_us[i] = mono_us();
@@ -835,13 +867,16 @@ static void test_loop_free_restores_signal_mask_and_handlers(void **state)
 {
 	struct sigaction sa = { .sa_handler = test_handler }, cur;
 	struct loop *loop;
-	sigset_t before, during, after, winch;
+	sigset_t before, during, after, winch, usr2;
 	int signo;
 
 	(void)state;
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&winch);
 	sigaddset(&winch, SIGWINCH);
+	sigemptyset(&usr2);
+	sigaddset(&usr2, SIGUSR2);
+	assert_int_equal(sigprocmask(SIG_UNBLOCK, &usr2, NULL), 0);
 	assert_int_equal(sigaction(SIGUSR2, &sa, NULL), 0);
 	/* Blocked by the program itself: must stay blocked. */
 	assert_int_equal(sigprocmask(SIG_BLOCK, &winch, NULL), 0);
@@ -872,9 +907,10 @@ static void test_loop_free_restores_signal_mask_and_handlers(void **state)
 /* ---------------------------------------------------------------- turns */
 
 struct stop_ctx {
-	struct loop_timer a, b, c;
+	struct loop_timer a, b, c, d;
 	bool b_fired;
 	bool c_fired;
+	bool d_fired;
 };
 
 static void stop_here(struct loop *loop, struct loop_timer *t, void *arg)
@@ -891,6 +927,15 @@ static void mark_b(struct loop *loop, struct loop_timer *t, void *arg)
 	(void)loop;
 	(void)t;
 	c->b_fired = true;
+}
+
+static void mark_d(struct loop *loop, struct loop_timer *t, void *arg)
+{
+	struct stop_ctx *c = arg;
+
+	(void)loop;
+	(void)t;
+	c->d_fired = true;
 }
 
 static void mark_c_and_stop(struct loop *loop, struct loop_timer *t, void *arg)
@@ -910,19 +955,23 @@ static void test_loop_stop_from_callback_returns_after_that_turn(void **state)
 	loop_timer_init(&c.a, stop_here, &c);
 	loop_timer_init(&c.b, mark_b, &c);
 	loop_timer_init(&c.c, mark_c_and_stop, &c);
+	loop_timer_init(&c.d, mark_d, &c);
 	loop_timer_arm(f->loop, &c.a, 0);
 	loop_timer_arm(f->loop, &c.b, 0);
-	loop_timer_arm(f->loop, &c.c, 100000);
+	loop_timer_arm(f->loop, &c.d, 20000);
+	loop_timer_arm(f->loop, &c.c, 40000);
 	assert_int_equal(loop_on_turn_end(f->loop, count_turn, f), 0);
 	run(f);
 	assert_int_equal(f->turns, 1);
 	assert_true(c.b_fired);			/* the turn is finished */
-	assert_false(c.c_fired);
+	assert_false(c.d_fired);
 	assert_true(loop_timer_armed(&c.c));
 
-	run(f);					/* and the loop can run again */
+	/* The loop runs again, and the old stop does not end it early. */
+	run(f);
+	assert_true(c.d_fired);
 	assert_true(c.c_fired);
-	assert_int_equal(f->turns, 2);
+	assert_int_equal(f->turns, 3);
 }
 
 struct turn_log {
@@ -1026,6 +1075,7 @@ int main(void)
 		T(test_unwatch_by_earlier_callback_drops_collected_event),
 		T(test_fd_replaced_in_same_turn_gets_no_stale_event),
 		T(test_rewatch_changes_events),
+		T(test_rewatch_in_same_turn_drops_collected_events_no_longer_wanted),
 		T(test_watch_same_fd_twice_fails_eexist),
 		T(test_unwatch_unknown_fd_is_harmless),
 		T(test_more_ready_fds_than_one_batch_are_all_served),
