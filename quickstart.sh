@@ -57,6 +57,9 @@ test)
 	rc=0
 	configure_build "$build" --enable-werror
 	make -C "$build" -j"$(nproc)" check || rc=1
+	# The release tarball builds, installs and passes the suite on its own.
+	make -C "$build" distcheck >"$build/distcheck.log" 2>&1 ||
+		{ tail -40 "$build/distcheck.log"; echo "distcheck FAIL"; rc=1; }
 	# The same suite under AddressSanitizer and UndefinedBehaviorSanitizer.
 	configure_build "$build-san" --enable-sanitizers
 	make -C "$build-san" -j"$(nproc)" check || rc=1

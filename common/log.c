@@ -114,6 +114,9 @@ static void emit_stderr(int level, const char *msg)
 }
 
 static void log_vmsg(int level, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void log_vmsg(int level, const char *fmt, va_list ap)
 {
 	char raw[LOG_LINE_MAX], msg[LOG_LINE_MAX];
 

@@ -11,7 +11,12 @@ mkdir -p "$build"
 (cd "$build" && "$top/configure" -q CC=clang --enable-fuzzing --enable-sanitizers) || exit 1
 targets=$(make -s -C "$build" print-fuzz-targets)
 # shellcheck disable=SC2086
-make -s -C "$build" -j"$(nproc)" $targets || exit 1
+make -s -C "$build" -j"$(nproc)" $targets >"$build/fuzz-build.log" 2>&1 ||
+	{ cat "$build/fuzz-build.log"; exit 1; }
+if grep -q 'warning:' "$build/fuzz-build.log"; then
+	grep -A3 'warning:' "$build/fuzz-build.log"
+	exit 1
+fi
 rc=0
 for target in $targets; do
 	name=$(basename "$target")
