@@ -20,15 +20,17 @@ enum {
 };
 
 static const struct cli_flag common_flags[] = {
-	{ 'C', "config", "FILE", NULL, NULL, NULL,
-	  "read FILE (default " SUITE_CONF_DEFAULT "; if that is missing, built-in defaults)" },
-	{ 'f', "foreground", NULL, NULL, NULL, NULL, "stay in the foreground and log to stderr" },
-	{ 0, "check-config", NULL, NULL, NULL, NULL,
-	  "check the config and exit: 0 if valid, else 1 and FILE:LINE: error" },
-	{ 'o', "set", "SECTION.KEY=VALUE", NULL, NULL, NULL, "set a config key, overriding the file" },
-	{ 'v', "verbose", NULL, NULL, NULL, NULL, "log debug messages too" },
-	{ 'V', "version", NULL, NULL, NULL, NULL, "print the version and exit" },
-	{ 'h', "help", NULL, NULL, NULL, NULL, "print this help and exit" },
+	{ .short_name = 'C', .long_name = "config", .arg = "FILE",
+	  .help = "read FILE (default " SUITE_CONF_DEFAULT "; if that is missing, built-in defaults)" },
+	{ .short_name = 'f', .long_name = "foreground",
+	  .help = "stay in the foreground and log to stderr" },
+	{ .long_name = "check-config",
+	  .help = "check the config and exit: 0 if valid, else 1 and FILE:LINE: error" },
+	{ .short_name = 'o', .long_name = "set", .arg = "SECTION.KEY=VALUE",
+	  .help = "set a config key, overriding the file" },
+	{ .short_name = 'v', .long_name = "verbose", .help = "log debug messages too" },
+	{ .short_name = 'V', .long_name = "version", .help = "print the version and exit" },
+	{ .short_name = 'h', .long_name = "help", .help = "print this help and exit" },
 	{ 0 }
 };
 
@@ -62,7 +64,9 @@ static void print_flag(FILE *out, const struct cli_flag *f)
 
 static void usage(const struct cli_spec *spec, FILE *out)
 {
-	fprintf(out, "Usage: %s [OPTION]...\n%s\n\n", spec->prog, spec->summary);
+	fprintf(out, "Usage: %s [OPTION]...%s%s%s\n%s\n\n", spec->prog,
+		spec->operand ? " [" : "", spec->operand ? spec->operand : "",
+		spec->operand ? "]" : "", spec->summary);
 	for (const struct cli_flag *f = common_flags; f->short_name || f->long_name; f++)
 		print_flag(out, f);
 	if (count_flags(spec->flags))
@@ -167,16 +171,56 @@ static const struct cli_flag *daemon_flag(const struct cli_spec *spec, int val)
 	return NULL;
 }
 
-static void daemon_flag_seen(struct cli *cli, const struct cli_flag *f, const char *arg)
+static void common_flag_seen(struct cli *cli, const struct cli_spec *spec, int c,
+			     const char *arg);
+
+static void daemon_flag_seen(struct cli *cli, const struct cli_spec *spec,
+			     const struct cli_flag *f, const char *arg)
 {
 	char origin[64];
 
+	if (f->alias) {
+		common_flag_seen(cli, spec, f->alias, arg);
+		return;
+	}
 	if (f->long_name)
 		snprintf(origin, sizeof origin, "--%s", f->long_name);
 	else
 		snprintf(origin, sizeof origin, "-%c", f->short_name);
 	add_setting(cli, f->section, f->key, f->arg ? arg : f->value,
 		    keep(cli, strdup(origin)));
+}
+
+static void common_flag_seen(struct cli *cli, const struct cli_spec *spec, int c,
+			     const char *arg)
+{
+	switch (c) {
+	case 'C':
+		cli->config_path = arg;
+		cli->config_given = true;
+		break;
+	case 'f':
+		cli->foreground = true;
+		break;
+	case OPT_CHECK_CONFIG:
+		cli->check_config = true;
+		break;
+	case 'o':
+		add_set(cli, spec, arg);
+		break;
+	case 'v':
+		cli->verbose++;
+		add_setting(cli, "global", "log_level", "debug", "-v");
+		break;
+	case 'V':
+		printf("%s (%s) %s\n", spec->prog, PACKAGE_NAME, PACKAGE_VERSION);
+		exit(0);
+	case 'h':
+		usage(spec, stdout);
+		exit(0);
+	default:
+		usage_error(spec, "unknown option");
+	}
 }
 
 void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **argv)
@@ -198,42 +242,23 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **ar
 		const struct cli_flag *f;
 
 		switch (c) {
-		case 'C':
-			cli->config_path = optarg;
-			cli->config_given = true;
-			break;
-		case 'f':
-			cli->foreground = true;
-			break;
-		case OPT_CHECK_CONFIG:
-			cli->check_config = true;
-			break;
-		case 'o':
-			add_set(cli, spec, optarg);
-			break;
-		case 'v':
-			cli->verbose++;
-			add_setting(cli, "global", "log_level", "debug", "-v");
-			break;
-		case 'V':
-			printf("%s (%s) %s\n", spec->prog, PACKAGE_NAME, PACKAGE_VERSION);
-			exit(0);
-		case 'h':
-			usage(spec, stdout);
-			exit(0);
 		case ':':
 			usage_error(spec, "option '%s' needs an argument", argv[optind - 1]);
-			break;
 		case '?':
 			usage_error(spec, "unknown option '%s'", argv[optind - 1]);
-			break;
 		default:
 			f = daemon_flag(spec, c);
-			if (!f)
-				usage_error(spec, "unknown option '%s'", argv[optind - 1]);
-			daemon_flag_seen(cli, f, optarg);
+			if (f)
+				daemon_flag_seen(cli, spec, f, optarg);
+			else
+				common_flag_seen(cli, spec, c, optarg);
 			break;
 		}
+	}
+	if (optind < argc && spec->operand) {
+		add_setting(cli, spec->operand_section, spec->operand_key, argv[optind],
+			    spec->operand);
+		optind++;
 	}
 	if (optind < argc)
 		usage_error(spec, "unexpected argument '%s'", argv[optind]);

@@ -17,12 +17,18 @@ struct cli_flag {
 	const char *key;
 	const char *value;	/* what a flag without argument sets the key to */
 	const char *help;
+	int alias;		/* instead of a key: acts as this common flag ('f') */
 };
 
 struct cli_spec {
 	const char *prog;		/* "pxe-tftpd" */
 	const char *summary;		/* one line for --help */
 	const struct cli_flag *flags;	/* the daemon's own; ends with a zeroed entry */
+	/* One optional operand, setting a key (tftp-hpa's "in.tftpd -s DIR");
+	 * operand NULL: none taken. */
+	const char *operand;		/* its name in --help: "DIR" */
+	const char *operand_section;
+	const char *operand_key;
 	const struct conf_section_def *const *schema;
 };
 

@@ -14,6 +14,8 @@ enum conf_type {
 	CONF_PATH,	/* char *: an absolute path */
 	CONF_BOOL,	/* bool: yes/no, true/false, on/off, 1/0 */
 	CONF_INT,	/* long long in [min, max] */
+	CONF_OCTAL,	/* long long in [min, max], written in octal: 022, 0755 (modes, umasks) */
+	CONF_RANGE,	/* struct conf_range: LO:HI, both in [min, max], LO <= HI */
 	CONF_DURATION,	/* uint64_t ms in [min, max]: 90s, 15m, 1h, 2d, 250ms, 1h30m; bare number = s */
 	CONF_SIZE,	/* uint64_t bytes in [min, max]: 512, 64K, 16M, 1G (powers of 1024) */
 	CONF_ENUM,	/* int: index into choices */
@@ -22,6 +24,10 @@ enum conf_type {
 	CONF_CIDR,	/* struct cidr, of family */
 	CONF_MAC,	/* struct mac_addr */
 	CONF_LIST,	/* struct conf_list of elem: items separated by commas and/or blanks */
+};
+
+struct conf_range {
+	long long lo, hi;
 };
 
 struct conf_list {
@@ -34,7 +40,7 @@ struct conf_key {
 	enum conf_type type;
 	size_t offset;			/* of the value in the section's struct */
 	const char *def;		/* default, as text; NULL: unset (zeroed) */
-	long long min, max;		/* CONF_INT, CONF_DURATION, CONF_SIZE; min == max == 0: any */
+	long long min, max;		/* CONF_INT, _OCTAL, _RANGE, _DURATION, _SIZE; 0, 0: any */
 	enum conf_type elem;		/* CONF_LIST: element type (not CONF_LIST) */
 	int family;			/* CONF_IP, CONF_CIDR, CONF_HOSTPORT: AF_INET, AF_INET6, AF_UNSPEC */
 	const char *const *choices;	/* CONF_ENUM: NULL-terminated */

@@ -21,6 +21,7 @@ union value {
 	char *s;
 	bool b;
 	long long i;
+	struct conf_range range;
 	uint64_t u;
 	int e;
 	struct ip_addr ip;
@@ -68,7 +69,10 @@ size_t conf_value_size(enum conf_type type)
 	case CONF_BOOL:
 		return sizeof(bool);
 	case CONF_INT:
+	case CONF_OCTAL:
 		return sizeof(long long);
+	case CONF_RANGE:
+		return sizeof(struct conf_range);
 	case CONF_DURATION:
 	case CONF_SIZE:
 		return sizeof(uint64_t);
@@ -170,6 +174,13 @@ static const char *forms(const struct conf_key *key, char *buf, size_t size)
 			return "a whole number such as 42 or 0x2a";
 		snprintf(buf, size, "a whole number from %lld to %lld", key->min, key->max);
 		return buf;
+	case CONF_OCTAL:
+		return "an octal number such as 022 or 0755";
+	case CONF_RANGE:
+		if (!has_range(key))
+			return "a range LO:HI of whole numbers such as 4096:8191";
+		snprintf(buf, size, "a range LO:HI within %lld:%lld", key->min, key->max);
+		return buf;
 	case CONF_DURATION:
 		return "a duration such as 250ms, 90s, 15m, 1h or 1h30m (units ms, s, m, h, d, w)";
 	case CONF_SIZE:
@@ -259,6 +270,46 @@ static int parse_ll(const char *s, long long *out)
 		*out = LLONG_MIN;
 	else
 		*out = -(long long)v;
+	return 0;
+}
+
+static int parse_octal(const struct conf_key *key, const char *s, long long *out,
+		       char *err, size_t errlen)
+{
+	char buf[128];
+	long long v = 0;
+
+	if (!*s)
+		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7' || v > (LLONG_MAX >> 3))
+			return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		v = v << 3 | (*s - '0');
+	}
+	if (has_range(key) && (v < key->min || v > key->max))
+		return fail(err, errlen, "must be between %llo and %llo",
+			    (unsigned long long)key->min, (unsigned long long)key->max);
+	*out = v;
+	return 0;
+}
+
+static int parse_range(const struct conf_key *key, const char *s, struct conf_range *out,
+		       char *err, size_t errlen)
+{
+	const char *colon = strchr(s, ':');
+	char buf[128], lo[32];
+	size_t n = colon ? (size_t)(colon - s) : 0;
+
+	if (!colon || n == 0 || n >= sizeof lo)
+		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+	memcpy(lo, s, n);
+	lo[n] = '\0';
+	if (parse_ll(lo, &out->lo) || parse_ll(colon + 1, &out->hi))
+		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+	if (has_range(key) && (out->lo < key->min || out->hi > key->max))
+		return fail(err, errlen, "must be within %lld:%lld", key->min, key->max);
+	if (out->lo > out->hi)
+		return fail(err, errlen, "%lld is above %lld: write LO:HI", out->lo, out->hi);
 	return 0;
 }
 
@@ -541,6 +592,10 @@ static int parse_value(const struct conf_key *key, const char *s, union value *v
 		return 0;
 	case CONF_INT:
 		return parse_int(key, s, &v->i, err, errlen);
+	case CONF_OCTAL:
+		return parse_octal(key, s, &v->i, err, errlen);
+	case CONF_RANGE:
+		return parse_range(key, s, &v->range, err, errlen);
 	case CONF_DURATION:
 		return parse_duration(key, s, &v->u, err, errlen);
 	case CONF_SIZE:

@@ -6,7 +6,8 @@
 #include "suite_conf.h"
 
 static const struct cli_flag dhcpd_flags[] = {
-	{ 'P', "pidfile", "FILE", "dhcpd", "pidfile", NULL, "write the daemon's pid to FILE" },
+	{ .short_name = 'P', .long_name = "pidfile", .arg = "FILE", .section = "dhcpd", .key = "pidfile",
+	  .help = "write the daemon's pid to FILE" },
 	{ 0 }
 };
 

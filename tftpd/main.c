@@ -6,7 +6,8 @@
 #include "suite_conf.h"
 
 static const struct cli_flag tftpd_flags[] = {
-	{ 'P', "pidfile", "FILE", "tftpd", "pidfile", NULL, "write the daemon's pid to FILE" },
+	{ .short_name = 'P', .long_name = "pidfile", .arg = "FILE", .section = "tftpd", .key = "pidfile",
+	  .help = "write the daemon's pid to FILE" },
 	{ 0 }
 };
 

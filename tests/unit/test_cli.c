@@ -18,8 +18,11 @@
 #include "suite_conf.h"
 
 static const struct cli_flag test_flags[] = {
-	{ 'P', "pidfile", "FILE", "tftpd", "pidfile", NULL, "write the pid to FILE" },
-	{ 'L', NULL, NULL, "global", "log", "stderr", "log to stderr" },
+	{ .short_name = 'P', .long_name = "pidfile", .arg = "FILE", .section = "tftpd", .key = "pidfile",
+	  .help = "write the pid to FILE" },
+	{ .short_name = 'L', .section = "global", .key = "log", .value = "stderr",
+	  .help = "log to stderr" },
+	{ .short_name = 'F', .help = "stay in the foreground", .alias = 'f' },
 	{ 0 }
 };
 
@@ -27,6 +30,9 @@ static const struct cli_spec spec = {
 	.prog = "pxe-test",
 	.summary = "A daemon for tests.",
 	.flags = test_flags,
+	.operand = "PIDFILE",
+	.operand_section = "dhcpd",
+	.operand_key = "pidfile",
 	.schema = suite_schema,
 };
 
@@ -116,6 +122,29 @@ static void test_set_value_may_contain_dots_and_equals(void **state)
 	cli_free(&cli);
 }
 
+static void test_alias_acts_as_the_common_flag(void **state)
+{
+	struct cli cli;
+
+	PARSE(&cli, "-F");
+	assert_true(cli.foreground);
+	assert_int_equal(cli.nsettings, 0);
+	cli_free(&cli);
+}
+
+static void test_operand_sets_its_key(void **state)
+{
+	struct cli cli;
+
+	PARSE(&cli, "-f", "/run/operand.pid");
+	assert_int_equal(cli.nsettings, 1);
+	assert_string_equal(cli.settings[0].section, "dhcpd");
+	assert_string_equal(cli.settings[0].key, "pidfile");
+	assert_string_equal(cli.settings[0].value, "/run/operand.pid");
+	assert_string_equal(cli.settings[0].origin, "PIDFILE");
+	cli_free(&cli);
+}
+
 static void test_bad_flags_exit_with_usage_status(void **state)
 {
 	char out[4096];
@@ -126,7 +155,7 @@ static void test_bad_flags_exit_with_usage_status(void **state)
 	assert_non_null(strstr(out, "needs an argument"));
 	assert_int_equal(parse_in_child(ARGV("-o", "nodot=1"), ARGC("-o", "nodot=1"), out, sizeof out), 64);
 	assert_non_null(strstr(out, "SECTION.KEY=VALUE"));
-	assert_int_equal(parse_in_child(ARGV("stray"), ARGC("stray"), out, sizeof out), 64);
+	assert_int_equal(parse_in_child(ARGV("/a", "stray"), ARGC("/a", "stray"), out, sizeof out), 64);
 	assert_non_null(strstr(out, "unexpected argument 'stray'"));
 }
 
@@ -135,7 +164,7 @@ static void test_help_lists_common_and_daemon_flags(void **state)
 	char out[8192];
 
 	assert_int_equal(parse_in_child(ARGV("--help"), ARGC("--help"), out, sizeof out), 0);
-	assert_non_null(strstr(out, "Usage: pxe-test"));
+	assert_non_null(strstr(out, "Usage: pxe-test [OPTION]... [PIDFILE]"));
 	assert_non_null(strstr(out, "--check-config"));
 	assert_non_null(strstr(out, "-P, --pidfile FILE"));
 	assert_non_null(strstr(out, "-L "));
@@ -246,6 +275,8 @@ int main(void)
 		cmocka_unit_test(test_default_config_path_is_not_given),
 		cmocka_unit_test(test_set_and_daemon_flags_become_settings_in_order),
 		cmocka_unit_test(test_set_value_may_contain_dots_and_equals),
+		cmocka_unit_test(test_alias_acts_as_the_common_flag),
+		cmocka_unit_test(test_operand_sets_its_key),
 		cmocka_unit_test(test_bad_flags_exit_with_usage_status),
 		cmocka_unit_test(test_help_lists_common_and_daemon_flags),
 		cmocka_unit_test(test_version_prints_package_version),

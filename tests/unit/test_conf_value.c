@@ -23,6 +23,8 @@ static const struct conf_key k_path = { .name = "p", .type = CONF_PATH };
 static const struct conf_key k_bool = { .name = "b", .type = CONF_BOOL };
 static const struct conf_key k_int = { .name = "i", .type = CONF_INT };
 static const struct conf_key k_port = { .name = "port", .type = CONF_INT, .min = 1, .max = 65535 };
+static const struct conf_key k_umask = { .name = "umask", .type = CONF_OCTAL, .min = 0, .max = 0777 };
+static const struct conf_key k_ports = { .name = "ports", .type = CONF_RANGE, .min = 1, .max = 65535 };
 static const struct conf_key k_dur = { .name = "d", .type = CONF_DURATION };
 static const struct conf_key k_timeout = {
 	.name = "timeout", .type = CONF_DURATION, .min = 1000, .max = 3600 * 1000,
@@ -59,6 +61,7 @@ union any {
 	char *s;
 	bool b;
 	long long i;
+	struct conf_range range;
 	uint64_t u;
 	int e;
 	struct ip_addr ip;
@@ -92,6 +95,14 @@ static void bad(const struct conf_key *key, const char *text, const char *msg)
 		assert_string_equal(err, msg);
 	else
 		assert_true(strlen(err) > 0);
+}
+
+/* Asserts text fails with a message that contains part. */
+static void bad_has(const struct conf_key *key, const char *text, const char *part)
+{
+	bad(key, text, NULL);
+	if (!strstr(err, part))
+		fail_msg("'%s' for %s: message '%s' lacks '%s'", text, key->name, err, part);
 }
 
 static void test_value_size_matches_the_c_types(void **state)
@@ -168,6 +179,43 @@ static void test_int_range_is_checked(void **state)
 	bad(&k_port, "0", "must be between 1 and 65535");
 	bad(&k_port, "65536", "must be between 1 and 65535");
 	bad(&k_port, "-1", "must be between 1 and 65535");
+}
+
+static void test_octal_reads_modes(void **state)
+{
+	assert_int_equal(ok(&k_umask, "022").i, 022);
+	assert_int_equal(ok(&k_umask, "0755").i, 0755);
+	assert_int_equal(ok(&k_umask, "7").i, 7);
+}
+
+static void test_octal_rejects_non_octal_and_range(void **state)
+{
+	bad_has(&k_umask, "8", "an octal number");
+	bad_has(&k_umask, "0x1f", "an octal number");
+	bad_has(&k_umask, "-1", "an octal number");
+	bad_has(&k_umask, "1000", "between 0 and 777");
+	bad_has(&k_umask, "77777777777777777777777", "an octal number");
+}
+
+static void test_range_reads_lo_and_hi(void **state)
+{
+	struct conf_range r = ok(&k_ports, "4096:8191").range;
+
+	assert_int_equal(r.lo, 4096);
+	assert_int_equal(r.hi, 8191);
+	r = ok(&k_ports, "69:69").range;
+	assert_int_equal(r.lo, r.hi);
+}
+
+static void test_range_rejects_bad_forms_bounds_and_order(void **state)
+{
+	bad_has(&k_ports, "4096", "LO:HI");
+	bad_has(&k_ports, ":8191", "LO:HI");
+	bad_has(&k_ports, "4096:", "LO:HI");
+	bad_has(&k_ports, "a:b", "LO:HI");
+	bad_has(&k_ports, "0:10", "within 1:65535");
+	bad_has(&k_ports, "10:70000", "within 1:65535");
+	bad_has(&k_ports, "9000:8000", "9000 is above 8000");
 }
 
 static void test_duration_units_and_combinations_in_ms(void **state)
@@ -456,6 +504,10 @@ int main(void)
 		cmocka_unit_test(test_int_rejects_junk),
 		cmocka_unit_test(test_int_overflow_is_detected),
 		cmocka_unit_test(test_int_range_is_checked),
+		cmocka_unit_test(test_octal_reads_modes),
+		cmocka_unit_test(test_octal_rejects_non_octal_and_range),
+		cmocka_unit_test(test_range_reads_lo_and_hi),
+		cmocka_unit_test(test_range_rejects_bad_forms_bounds_and_order),
 		cmocka_unit_test(test_duration_units_and_combinations_in_ms),
 		cmocka_unit_test(test_duration_bare_number_is_seconds),
 		cmocka_unit_test(test_duration_rejects_bad_forms),
