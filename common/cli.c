@@ -174,6 +174,22 @@ static const struct cli_flag *daemon_flag(const struct cli_spec *spec, int val)
 static void common_flag_seen(struct cli *cli, const struct cli_spec *spec, int c,
 			     const char *arg);
 
+/* tftp-hpa's -T counts microseconds; durations count whole milliseconds,
+ * so round up: a timeout never becomes shorter than asked. */
+static const char *usec_as_duration(struct cli *cli, const struct cli_spec *spec,
+				    const char *arg)
+{
+	unsigned long long us;
+	char *end, buf[32];
+
+	errno = 0;
+	us = strtoull(arg, &end, 10);
+	if (errno || end == arg || *end || arg[0] == '-')
+		usage_error(spec, "'%s': expected microseconds, such as 1000000", arg);
+	snprintf(buf, sizeof buf, "%llums", us / 1000 + (us % 1000 != 0));
+	return keep(cli, strdup(buf));
+}
+
 static void daemon_flag_seen(struct cli *cli, const struct cli_spec *spec,
 			     const struct cli_flag *f, const char *arg)
 {
@@ -183,6 +199,10 @@ static void daemon_flag_seen(struct cli *cli, const struct cli_spec *spec,
 		common_flag_seen(cli, spec, f->alias, arg);
 		return;
 	}
+	if (!f->key)
+		return;		/* accepted for compatibility; see the man page */
+	if (f->usec)
+		arg = usec_as_duration(cli, spec, arg);
 	if (f->long_name)
 		snprintf(origin, sizeof origin, "--%s", f->long_name);
 	else

@@ -18,6 +18,7 @@ struct cli_flag {
 	const char *value;	/* what a flag without argument sets the key to */
 	const char *help;
 	int alias;		/* instead of a key: acts as this common flag ('f') */
+	bool usec;		/* the argument is microseconds, for a duration key */
 };
 
 struct cli_spec {

@@ -1,13 +1,45 @@
-/* pxe-tftpd: flags, config and the daemon's life; the protocol service joins
- * here as it lands (see the README's status). */
+/* pxe-tftpd: flags (tftp-hpa's, so an existing xinetd entry works by
+ * changing only server =), config and the daemon's life. */
 #include <config.h>
 
 #include "service.h"
 #include "suite_conf.h"
 
+#define KEY(k) .section = "tftpd", .key = (k)
+
 static const struct cli_flag tftpd_flags[] = {
-	{ .short_name = 'P', .long_name = "pidfile", .arg = "FILE", .section = "tftpd", .key = "pidfile",
+	{ .short_name = 'P', .long_name = "pidfile", .arg = "FILE", KEY("pidfile"),
 	  .help = "write the daemon's pid to FILE" },
+	{ .short_name = 'l', .long_name = "listen", KEY("listen"), .value = "yes",
+	  .help = "standalone: bind the address, even if fd 0 is a socket" },
+	{ .short_name = 'a', .long_name = "address", .arg = "ADDR[:PORT]", KEY("address"),
+	  .help = "standalone: listen on ADDR[:PORT] (default :69)" },
+	{ .short_name = '4', .long_name = "ipv4", KEY("family"), .value = "ipv4",
+	  .help = "IPv4 only" },
+	{ .short_name = '6', .long_name = "ipv6", KEY("family"), .value = "ipv6",
+	  .help = "IPv6 only" },
+	{ .short_name = 's', .long_name = "secure",
+	  .help = "accepted for tftp-hpa: names are always resolved inside the root" },
+	{ .short_name = 'c', .long_name = "create", KEY("allow_create"), .value = "yes",
+	  .help = "allow write requests to create new files" },
+	{ .short_name = 'u', .long_name = "user", .arg = "USER", KEY("user"),
+	  .help = "run as USER once the sockets are bound (default nobody)" },
+	{ .short_name = 'U', .long_name = "umask", .arg = "UMASK", KEY("umask"),
+	  .help = "octal umask for created files (default 022)" },
+	{ .short_name = 'p', .long_name = "permissive", KEY("permissive"), .value = "yes",
+	  .help = "skip the world-readable/-writable check" },
+	{ .short_name = 'B', .long_name = "blocksize", .arg = "N", KEY("blksize_max"),
+	  .help = "largest block size granted (8..65464)" },
+	{ .short_name = 'm', .long_name = "mapfile", .arg = "FILE", KEY("remap"),
+	  .help = "rewrite requested names with the remap rules in FILE" },
+	{ .short_name = 't', .long_name = "timeout", .arg = "N", KEY("idle_timeout"),
+	  .help = "inetd/systemd: exit after N seconds idle (default 900)" },
+	{ .short_name = 'T', .long_name = "retransmit", .arg = "USEC", KEY("retransmit_timeout"),
+	  .usec = true, .help = "first retransmission after USEC microseconds (default 1000000)" },
+	{ .short_name = 'R', .long_name = "port-range", .arg = "LO:HI", KEY("port_range"),
+	  .help = "transfer ports from LO to HI" },
+	{ .short_name = 'L', .alias = 'f',
+	  .help = "the same as -f" },
 	{ 0 }
 };
 
@@ -15,6 +47,9 @@ static const struct cli_spec tftpd_cli = {
 	.prog = "pxe-tftpd",
 	.summary = "TFTP server of pxesuite: boot files for PXE clients.",
 	.flags = tftpd_flags,
+	.operand = "DIR",
+	.operand_section = "tftpd",
+	.operand_key = "root",
 	.schema = suite_schema,
 };
 

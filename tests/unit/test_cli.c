@@ -23,6 +23,9 @@ static const struct cli_flag test_flags[] = {
 	{ .short_name = 'L', .section = "global", .key = "log", .value = "stderr",
 	  .help = "log to stderr" },
 	{ .short_name = 'F', .help = "stay in the foreground", .alias = 'f' },
+	{ .short_name = 'T', .arg = "USEC", .section = "test", .key = "timeout", .usec = true,
+	  .help = "a timeout in microseconds" },
+	{ .short_name = 's', .help = "accepted and ignored" },
 	{ 0 }
 };
 
@@ -132,6 +135,27 @@ static void test_alias_acts_as_the_common_flag(void **state)
 	cli_free(&cli);
 }
 
+static void test_usec_flag_becomes_whole_milliseconds_rounded_up(void **state)
+{
+	struct cli cli;
+
+	PARSE(&cli, "-T", "1000000", "-T", "1500", "-T", "0");
+	assert_int_equal(cli.nsettings, 3);
+	assert_string_equal(cli.settings[0].value, "1000ms");
+	assert_string_equal(cli.settings[1].value, "2ms");
+	assert_string_equal(cli.settings[2].value, "0ms");
+	cli_free(&cli);
+}
+
+static void test_flag_without_key_is_accepted_and_sets_nothing(void **state)
+{
+	struct cli cli;
+
+	PARSE(&cli, "-s");
+	assert_int_equal(cli.nsettings, 0);
+	cli_free(&cli);
+}
+
 static void test_operand_sets_its_key(void **state)
 {
 	struct cli cli;
@@ -155,6 +179,8 @@ static void test_bad_flags_exit_with_usage_status(void **state)
 	assert_non_null(strstr(out, "needs an argument"));
 	assert_int_equal(parse_in_child(ARGV("-o", "nodot=1"), ARGC("-o", "nodot=1"), out, sizeof out), 64);
 	assert_non_null(strstr(out, "SECTION.KEY=VALUE"));
+	assert_int_equal(parse_in_child(ARGV("-T", "-5"), ARGC("-T", "-5"), out, sizeof out), 64);
+	assert_non_null(strstr(out, "expected microseconds"));
 	assert_int_equal(parse_in_child(ARGV("/a", "stray"), ARGC("/a", "stray"), out, sizeof out), 64);
 	assert_non_null(strstr(out, "unexpected argument 'stray'"));
 }
@@ -276,6 +302,8 @@ int main(void)
 		cmocka_unit_test(test_set_and_daemon_flags_become_settings_in_order),
 		cmocka_unit_test(test_set_value_may_contain_dots_and_equals),
 		cmocka_unit_test(test_alias_acts_as_the_common_flag),
+		cmocka_unit_test(test_usec_flag_becomes_whole_milliseconds_rounded_up),
+		cmocka_unit_test(test_flag_without_key_is_accepted_and_sets_nothing),
 		cmocka_unit_test(test_operand_sets_its_key),
 		cmocka_unit_test(test_bad_flags_exit_with_usage_status),
 		cmocka_unit_test(test_help_lists_common_and_daemon_flags),
