@@ -113,16 +113,23 @@ int pidfile_write(struct pidfile *pf)
 
 /* path == NULL means never opened, so a zeroed struct is safe here too (its
  * fd 0 is not ours to close). */
-void pidfile_close(struct pidfile *pf)
+int pidfile_close(struct pidfile *pf)
 {
+	int rc = 0;
+
 	if (pf->path == NULL)
-		return;
-	(void)unlink(pf->path);
+		return 0;
+	/* A daemon that dropped root may not unlink in the pidfile's
+	 * directory; it still holds the file open, so it empties it: no stale
+	 * pid is left for an init script to signal. */
+	if (unlink(pf->path) < 0 && pf->fd >= 0 && ftruncate(pf->fd, 0) < 0)
+		rc = -errno;
 	if (pf->fd >= 0)
 		close(pf->fd);
 	free(pf->path);
 	pf->path = NULL;
 	pf->fd = -1;
+	return rc;
 }
 
 /* The parent's side of daemon_detach(): exit with the status the child

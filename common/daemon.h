@@ -16,9 +16,10 @@ struct pidfile {
 int pidfile_open(struct pidfile *pf, const char *path, pid_t *holder);
 /* Writes the calling process's pid. */
 int pidfile_write(struct pidfile *pf);
-/* Unlinks (best effort: the directory may be out of reach after a privilege
- * drop; the lock, not the file, says whether a daemon runs) and closes. */
-void pidfile_close(struct pidfile *pf);
+/* Unlinks and closes.  After a privilege drop the directory may be out of
+ * reach: then the file is emptied instead (the lock, not the file, says
+ * whether a daemon runs).  0, or a negative errno when it could do neither. */
+int pidfile_close(struct pidfile *pf);
 
 /* Forks into the background.  The parent waits until the child calls
  * daemon_ready() and exits with the status it reports (or 1 if the child dies

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -81,16 +82,34 @@ static int open_pidfile(struct service *svc, const char *path)
 	return rc;
 }
 
+/* After start-up a detached daemon keeps no tie to the launching terminal. */
+static void null_fd(int target)
+{
+	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	dup2(fd, target);
+	close(fd);
+}
+
 int service_start(struct service *svc, const char *pidfile)
 {
 	const struct conf_global *g = conf_get(&svc->conf, "global");
+	bool syslog = g->log == SUITE_LOG_SYSLOG || (svc->inetd && g->log == SUITE_LOG_AUTO);
 	int rc;
 
-	log_open(svc->spec->prog, g->log == SUITE_LOG_SYSLOG ? LOG_DEST_SYSLOG : LOG_DEST_STDERR);
+	if (svc->inetd) {
+		null_fd(STDOUT_FILENO);
+		null_fd(STDERR_FILENO);
+	}
+	log_open(svc->spec->prog, syslog ? LOG_DEST_SYSLOG : LOG_DEST_STDERR);
 	apply_logging(&svc->conf);
+	if (svc->supervised)
+		pidfile = NULL;
 	if (pidfile && open_pidfile(svc, pidfile) < 0)
 		return -1;
-	if (!svc->cli.foreground) {
+	if (!svc->cli.foreground && !svc->supervised) {
 		/* stderr stays open until ready, so start-up errors reach the terminal. */
 		rc = daemon_detach(true);
 		if (rc < 0) {
@@ -113,17 +132,6 @@ int service_start(struct service *svc, const char *pidfile)
 	return 0;
 }
 
-/* After start-up a detached daemon keeps no tie to the launching terminal. */
-static void release_stderr(void)
-{
-	int fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return;
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-}
-
 void service_ready(struct service *svc)
 {
 	const struct conf_global *g = conf_get(&svc->conf, "global");
@@ -132,7 +140,7 @@ void service_ready(struct service *svc)
 	daemon_ready(0);
 	if (svc->detached && g->log == SUITE_LOG_AUTO) {
 		log_open(svc->spec->prog, LOG_DEST_SYSLOG);
-		release_stderr();
+		null_fd(STDERR_FILENO);
 	}
 }
 
@@ -154,8 +162,15 @@ int service_run(struct service *svc)
 
 void service_end(struct service *svc)
 {
-	if (svc->pidfile.path)
-		pidfile_close(&svc->pidfile);
+	if (svc->pidfile.path) {
+		char *path = strdup(svc->pidfile.path);
+		int rc = pidfile_close(&svc->pidfile);
+
+		if (rc < 0)
+			log_warn("pidfile %s: neither removed nor emptied: %s",
+				 path ? path : "", strerror(-rc));
+		free(path);
+	}
 	if (svc->loop)
 		loop_free(svc->loop);
 	conf_free(&svc->conf);

@@ -25,6 +25,12 @@ struct service {
 	struct pidfile pidfile;
 	struct loop *loop;
 	bool detached;
+	/* Set before service_start() by a daemon that finds itself started
+	 * by a supervisor: it stays in the foreground and writes no pidfile
+	 * (systemd socket activation, inetd).  Under inetd, fds 1 and 2 may be
+	 * the client's socket: logs go to syslog and those fds to /dev/null. */
+	bool supervised;
+	bool inetd;
 };
 
 /* Flags, then the config.  1: the process is done and exits 0 (a passing

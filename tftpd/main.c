@@ -2,6 +2,12 @@
  * changing only server =), config and the daemon's life. */
 #include <config.h>
 
+#include <string.h>
+#include <unistd.h>
+
+#include "daemon.h"
+#include "log.h"
+#include "server.h"
 #include "service.h"
 #include "suite_conf.h"
 
@@ -53,7 +59,54 @@ static const struct cli_spec tftpd_cli = {
 	.schema = suite_schema,
 };
 
+static int reload(struct service *svc, const struct conf *next)
+{
+	return tftpd_reload(svc->arg, conf_get(next, "tftpd"));
+}
+
+/* Files are opened beneath the root with openat2(RESOLVE_BENEATH), so no
+ * chroot is needed; what remains is to stop being root. */
+static int drop_privileges(const char *user)
+{
+	int rc;
+
+	if (geteuid() != 0) {
+		log_debug("not started as root: running as uid %ld", (long)geteuid());
+		return 0;
+	}
+	rc = daemon_drop_privileges(user);
+	if (rc < 0)
+		log_err("cannot run as user %s: %s", user, strerror(-rc));
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
-	return service_main(&tftpd_cli, "tftpd", argc, argv);
+	struct service svc = { .reload = reload };
+	const struct conf_tftpd *conf;
+	struct tftpd srv = { .root = { .dirfd = -1 } };
+	enum tftpd_mode mode;
+	int nsystemd, rc;
+
+	rc = service_init(&svc, &tftpd_cli, argc, argv);
+	if (rc != 0)
+		return rc < 0 ? 1 : 0;
+	conf = conf_get(&svc.conf, "tftpd");
+	mode = tftpd_detect_mode(conf, &nsystemd);
+	svc.supervised = mode != TFTPD_STANDALONE;
+	svc.inetd = mode == TFTPD_INETD;
+	svc.arg = &srv;
+	if (service_start(&svc, conf->daemon.pidfile) < 0 ||
+	    tftpd_open(&srv, conf, svc.loop, mode, nsystemd) < 0 ||
+	    drop_privileges(conf->user) < 0) {
+		service_fail(&svc);
+		rc = 1;
+	} else {
+		service_ready(&svc);
+		rc = service_run(&svc);
+	}
+	if (svc.loop)
+		tftpd_close(&srv);
+	service_end(&svc);
+	return rc;
 }

@@ -99,7 +99,9 @@ static void negotiate_timeout(const struct tftp_option *o,
  * disk (LF becomes CR LF, CR becomes CR NUL) and knowing the count means
  * reading the whole file first; a wrong size would mislead clients that
  * allocate by it (pxelinux does), so netascii RRQs get no tsize, as in
- * tftp-hpa and dnsmasq. */
+ * tftp-hpa and dnsmasq.  An empty file's tsize is left out too: curl takes
+ * "tsize 0" in an OACK as an error and abandons the transfer, while without
+ * it every client simply receives the one empty DATA block. */
 static void negotiate_tsize(const struct tftp_request *req,
 			    const struct negotiate_limits *lim,
 			    struct negotiate_result *res)
@@ -112,7 +114,8 @@ static void negotiate_tsize(const struct tftp_request *req,
 		grant(res, TFTP_OPT_TSIZE, o->value);
 		return;
 	}
-	if (o->value != 0 || req->mode != TFTP_MODE_OCTET || !lim->tsize_known)
+	if (o->value != 0 || req->mode != TFTP_MODE_OCTET || !lim->tsize_known ||
+	    lim->tsize == 0)
 		return;
 	grant(res, TFTP_OPT_TSIZE, lim->tsize);
 }

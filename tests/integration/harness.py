@@ -19,6 +19,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -304,6 +305,40 @@ def sweep_stale_namespaces():
     return swept
 
 
+_CLONE_NEWNET = 0x40000000
+
+
+def call_in_netns(name, fn, *args, timeout=DEFAULT_TIMEOUT, **kw):
+    """fn(*args, **kw) run on a short-lived thread that has joined network namespace name
+    (a namespace's file under /run/netns); returns its result or raises its exception.
+    The namespace is per thread, so the caller's stays as it is; sockets made by fn stay
+    in name's namespace for their whole life, whichever thread then uses them."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    box = {}
+
+    def target():
+        try:
+            fd = os.open(os.path.join("/run/netns", name), os.O_RDONLY | os.O_CLOEXEC)
+            try:
+                if libc.setns(fd, _CLONE_NEWNET) != 0:
+                    err = ctypes.get_errno()
+                    raise OSError(err, f"setns({name}): {os.strerror(err)}")
+            finally:
+                os.close(fd)
+            box["value"] = fn(*args, **kw)
+        except BaseException as e:  # noqa: BLE001 - handed to the caller
+            box["error"] = e
+
+    t = threading.Thread(target=target, name=f"netns-{name}", daemon=True)
+    t.start()
+    t.join(timeout)
+    if t.is_alive():
+        raise AssertionError(f"call in namespace {name} did not return within {timeout:g}s")
+    if "error" in box:
+        raise box["error"]
+    return box.get("value")
+
+
 class Iface:
     def __init__(self, ns, name, addr=None, prefix=24):
         self.ns, self.name, self.addr, self.prefix = ns, name, addr, prefix
@@ -345,6 +380,23 @@ class Netns:
 
     def ip(self, *args, timeout=DEFAULT_TIMEOUT, check=True):
         return run(["ip", "-n", self.name] + list(args), timeout=timeout, check=check)
+
+    def call(self, fn, *args, **kw):
+        """fn(*args, **kw) inside this namespace (see call_in_netns)."""
+        return call_in_netns(self.name, fn, *args, **kw)
+
+    def socket(self, family=socket.AF_INET, type=socket.SOCK_DGRAM, bind=None):
+        """A socket in this namespace (default UDP/IPv4), bound to bind if given."""
+        def make():
+            s = socket.socket(family, type)
+            try:
+                if bind is not None:
+                    s.bind(bind)
+            except BaseException:
+                s.close()
+                raise
+            return s
+        return self.call(make)
 
     def new_ifname(self, stem):
         return f"{stem}{next(self._ifcount)}"

@@ -3,6 +3,9 @@
 import os
 import re
 import signal
+import shutil
+import socket
+import tempfile
 import textwrap
 
 import pytest
@@ -13,8 +16,17 @@ DAEMONS = harness.DAEMONS
 LEVELS = "emerg|alert|crit|err|warning|notice|info|debug"
 
 
+def free_udp_port():
+    """A loopback UDP port free right now (the kernel's pick)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
 def suite_config(tmp_path, log="auto", log_level="info", extra=""):
-    """A valid config with every pidfile inside the test's tmp dir; extra is appended."""
+    """A valid config with every pidfile inside the test's tmp dir; extra is appended.
+    pxe-tftpd serves the tmp dir on a free loopback port, so a
+    daemon started outside a namespace listens on no real interface."""
     return textwrap.dedent(f"""\
         [global]
         log = {log}
@@ -25,10 +37,19 @@ def suite_config(tmp_path, log="auto", log_level="info", extra=""):
 
         [tftpd]
         pidfile = {tmp_path}/pxe-tftpd.pid
+        root = {tmp_path}
+        address = 127.0.0.1:{free_udp_port()}
 
         [nfsd]
         pidfile = {tmp_path}/pxe-nfsd.pid
         """) + extra
+
+
+def assert_pidfile_released(path):
+    """Removed at a clean stop, or emptied by a daemon that dropped root and may no
+    longer remove files in the pidfile's directory."""
+    assert not os.path.exists(path) or os.path.getsize(path) == 0, \
+        f"pidfile left behind with {open(path).read()!r}"
 
 
 def pidfile_of(tmp_path, daemon):
@@ -257,7 +278,7 @@ def test_daemon_starts_and_stops_in_namespace(daemon, sig, lab_ns, daemons, make
     assert code == 0 and not d.killed, \
         f"{sig.name}: {d.exit_description()}" + (" (ignored it, SIGKILLed)" if d.killed else "")
     assert re.search(r"\bstopping\b", d.log(since)), d.log()
-    assert not os.path.exists(pidfile_of(tmp_path, daemon)), "pidfile left behind"
+    assert_pidfile_released(pidfile_of(tmp_path, daemon))
 
 
 @pytest.mark.parametrize("daemon", DAEMONS)
@@ -295,7 +316,7 @@ def test_detached_daemon_writes_pidfile_and_second_instance_refuses(daemon, lab_
     code = d.stop()
     assert not d.killed, "ignored SIGTERM"
     assert code in (0, None), d.exit_description()
-    assert not os.path.exists(pidfile), "pidfile left behind"
+    assert_pidfile_released(pidfile)
 
 
 @pytest.mark.parametrize("daemon", DAEMONS)
@@ -309,8 +330,19 @@ def test_detached_start_with_bad_config_fails_without_pidfile(daemon, lab_ns, da
 
 
 @pytest.mark.parametrize("daemon", DAEMONS)
-def test_sighup_reloads_and_bad_reload_keeps_running(daemon, lab_ns, daemons, make_config,
-                                                     tmp_path):
+def test_sighup_reloads_and_bad_reload_keeps_running(daemon, lab_ns, daemons, tmp_path,
+                                                     request):
+    # pxe-tftpd reads the file again as the user it dropped to (nobody), so the
+    # file lives where nobody can read it, unlike pytest's private tmp dirs.
+    confdir = tempfile.mkdtemp(prefix="pxt-conf-")
+    request.addfinalizer(lambda: shutil.rmtree(confdir, ignore_errors=True))
+    os.chmod(confdir, 0o755)
+
+    def make_config(text):
+        with open(f"{confdir}/pxesuite.ini", "w") as f:
+            f.write(textwrap.dedent(text).lstrip("\n"))
+        return f"{confdir}/pxesuite.ini"
+
     path = make_config(suite_config(tmp_path))
     d = daemons.start(daemon, ["--foreground", "--config", path], ns=lab_ns)
 

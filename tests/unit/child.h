@@ -25,5 +25,7 @@ int run_child(int (*fn)(void *), void *arg);
 int wait_bounded(int pid);
 /* Skips the test unless root; with CI=true, fails instead of skipping. */
 void need_root(void);
+/* Skips the test, saying why; with CI=true, where nothing may skip, fails. */
+void skip_or_fail(const char *why);
 
 #endif

@@ -414,8 +414,7 @@ static struct passwd *need_nobody(void)
 	struct passwd *pw = getpwnam("nobody");
 
 	if (pw == NULL) {
-		print_message("skipped: no user nobody\n");
-		skip();
+		skip_or_fail("no user nobody");
 	}
 	return pw;
 }
@@ -471,8 +470,7 @@ static void test_drop_privileges_without_root_only_to_self(void **state)
 	need_root();
 	other = other_user(need_nobody()->pw_uid);
 	if (other == NULL) {
-		print_message("skipped: no user besides root and nobody\n");
-		skip();
+		skip_or_fail("no user besides root and nobody");
 	}
 	assert_int_equal(run_child(drop_again_child, other), 0);
 	free(other);
@@ -545,6 +543,37 @@ static void test_chroot_makes_dir_the_root(void **state)
 	assert_int_equal(run_child(chroot_child, NULL), 0);
 }
 
+/* After dropping root the daemon may not unlink in a root-owned directory:
+ * it empties the pidfile it still holds open instead. */
+static int pidfile_after_drop_child(void *arg)
+{
+	struct pidfile pf;
+	char path[PATH_MAX];
+	pid_t holder;
+
+	snprintf(path, sizeof path, "%s/dropped.pid", tmpdir);
+	CHECK(pidfile_open(&pf, path, &holder) == 0);
+	CHECK(pidfile_write(&pf) == 0);
+	CHECK(daemon_drop_privileges("nobody") == 0);
+	CHECK(pidfile_close(&pf) == 0);
+	return 0;
+}
+
+static void test_pidfile_close_after_drop_empties_it(void **state)
+{
+	char path[PATH_MAX];
+
+	struct stat st;
+
+	need_root();
+	need_nobody();
+	assert_int_equal(run_child(pidfile_after_drop_child, NULL), 0);
+	path_in_tmp(path, sizeof path, "dropped.pid");
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, 0);
+	unlink(path);
+}
+
 /* The order a confined daemon uses: look the user up, chroot (where there is
  * no /etc/passwd), then become the user. */
 static int chroot_then_drop_child(void *arg)
@@ -601,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_drop_privileges_unknown_user_is_enoent),
 		cmocka_unit_test(test_drop_privileges_to_root_is_refused),
 		cmocka_unit_test(test_user_looked_up_before_chroot_is_become_after),
+		cmocka_unit_test(test_pidfile_close_after_drop_empties_it),
 		cmocka_unit_test(test_chroot_makes_dir_the_root),
 		cmocka_unit_test(test_chroot_missing_dir_is_enoent),
 	};

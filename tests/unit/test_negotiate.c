@@ -326,12 +326,25 @@ static void test_tsize_rrq_answered_with_file_size(void **state)
 	negotiate(&req, &lim, &res);
 	assert_true(res.send_oack);
 	assert_granted(&res, TFTP_OPT_TSIZE, 2569405);
-	lim.tsize = 0;	/* an empty file has a size too */
-	negotiate(&req, &lim, &res);
-	assert_granted(&res, TFTP_OPT_TSIZE, 0);
 	lim.tsize = UINT64_MAX;
 	negotiate(&req, &lim, &res);
 	assert_granted(&res, TFTP_OPT_TSIZE, UINT64_MAX);
+}
+
+/* curl abandons a transfer whose OACK says "tsize 0"; an empty file gets
+ * no tsize, and with no other option no OACK at all. */
+static void test_tsize_of_empty_file_is_left_out(void **state)
+{
+	struct negotiate_limits lim = lan();
+	struct negotiate_result res;
+	struct tftp_request req;
+
+	(void)state;
+	REQUEST(&req, TFTP_RRQ, "empty", "octet", "tsize", "0");
+	lim.tsize = 0;
+	negotiate(&req, &lim, &res);
+	assert_false(res.oack.opt[TFTP_OPT_TSIZE].present);
+	assert_false(res.send_oack);
 }
 
 /* RFC 2349: an RRQ carries "0"; anything else is not a question we answer. */
@@ -676,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_blksize_not_a_number_not_granted),
 		cmocka_unit_test(test_blksize_never_granted_when_disabled),
 		cmocka_unit_test(test_tsize_rrq_answered_with_file_size),
+		cmocka_unit_test(test_tsize_of_empty_file_is_left_out),
 		cmocka_unit_test(test_tsize_rrq_must_be_zero),
 		cmocka_unit_test(test_tsize_rrq_unknown_size_not_granted),
 		cmocka_unit_test(test_tsize_netascii_rrq_not_granted),

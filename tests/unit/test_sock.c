@@ -54,8 +54,7 @@ static void need_ipv6_loopback(void)
 	if (fd != -1)
 		close(fd);
 	if (!ok) {
-		print_message("skipped: no IPv6 loopback address\n");
-		skip();
+		skip_or_fail("no IPv6 loopback address");
 	}
 }
 
