@@ -6,6 +6,7 @@ import os
 import pathlib
 import re
 import selectors
+import shlex
 import shutil
 import socket
 import subprocess
@@ -683,6 +684,41 @@ def test_systemd_socket_activation_serves_and_exits_when_idle(lab):
     code = d.wait_exit(timeout=10)
     assert code == 0, f"idle exit: {d.exit_description()}\n{d.log()}"
     assert time.monotonic() - t0 > 0.5, "exited too soon after the transfer"
+
+
+def unit_exec_start(unit):
+    """The ExecStart argv of a built unit file, its program swapped for the one in the
+    build tree (the unit names the installed path)."""
+    path = os.path.join(harness.builddir(), "dist", "systemd", unit)
+    with open(path) as f:
+        line = next(l for l in f if l.startswith("ExecStart="))
+    argv = shlex.split(line[len("ExecStart="):])
+    assert os.path.basename(argv[0]) == "pxe-tftpd", argv
+    return [harness.binary("tftpd")] + argv[1:]
+
+
+def test_systemd_unit_runs_under_systemd_socket_activate(lab, tmp_path):
+    # The unit's own ExecStart, handed its socket by systemd's systemd-socket-activate
+    # (what pxe-tftpd.socket does at boot); the root and idle time come from the config.
+    activate = harness.require_tool("systemd-socket-activate")
+    content = os.urandom(123_457)
+    lab.file("unit.bin", content)
+    conf = tmp_path / "pxesuite.ini"
+    conf.write_text(f"[tftpd]\nroot = {lab.root}\nidle_timeout = 2s\npidfile = {lab.pidfile}\n")
+    argv = ["--datagram", "-l", f"{lab.addr}:{PORT}"] + unit_exec_start("pxe-tftpd.service") + \
+        ["--config", str(conf)]
+    d = lab.daemons.start(activate, argv, ns=lab.srv, ready=None)
+    lab.server = d
+    harness.wait_until(lambda: udp_bound(lab.srv, PORT) or not d.alive(), 10,
+                       "systemd-socket-activate to bind the port")
+    res = lab.run_client(["curl", "-sS", "--tftp-blksize", "1468", "-o", lab.out("unit.bin"),
+                          f"tftp://{lab.addr}:{PORT}/unit.bin"])
+    assert res.returncode == 0, res.stderr
+    with open(lab.out("unit.bin"), "rb") as f:
+        assert f.read() == content
+    code = d.wait_exit(timeout=15)
+    assert code == 0, f"idle exit: {d.exit_description()}\n{d.log()}"
+    assert not os.path.exists(lab.pidfile), "socket-activated: no pidfile expected"
 
 
 # ------------------------------------------------------------------ hostile input
