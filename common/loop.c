@@ -1,5 +1,6 @@
-/* The event loop: epoll for fds, a binary min-heap of timers, and signals that
- * only set flags, acted on by the loop after each wait. */
+/* The event loop: epoll for fds, a binary min-heap of timers, and signals
+ * read from a signalfd, so they cost nothing while none comes and their
+ * callbacks run in the loop, never in a handler. */
 #include <config.h>
 
 #include "loop.h"
@@ -10,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,7 +36,7 @@ struct sig_watch {
 	int signo;
 	loop_signal_cb *cb;
 	void *arg;
-	struct sigaction old;
+	bool pending;
 };
 
 struct turn_watch {
@@ -60,9 +62,9 @@ struct loop {
 
 	struct sig_watch *sigs;
 	size_t nsigs;
+	int sigfd;		/* -1 until a signal is taken */
 	sigset_t sigset;	/* the signals in sigs */
 	sigset_t blocked;	/* those we blocked, to unblock in loop_free */
-	sigset_t wait_mask;
 
 	struct turn_watch *turn_cbs;
 	size_t nturn_cbs;
@@ -70,8 +72,8 @@ struct loop {
 	struct epoll_event events[LOOP_BATCH];
 };
 
-/* Set by the handler, which can only run inside the wait. */
-static volatile sig_atomic_t sig_pending[NSIG];
+/* Signals some loop of the process has taken: a signal has one owner. */
+static sigset_t taken;
 
 static uint64_t clock_us(void)
 {
@@ -97,19 +99,18 @@ struct loop *loop_new(void)
 	}
 	sigemptyset(&loop->sigset);
 	sigemptyset(&loop->blocked);
+	loop->sigfd = -1;
 	loop->now_us = clock_us();
 	return loop;
 }
 
-/* Puts back the dispositions and the mask found when the signals were taken. */
+/* Puts back the mask found when the signals were taken. */
 static void signals_restore(struct loop *loop)
 {
-	size_t i = loop->nsigs;
-
-	while (i-- > 0) {
-		sigaction(loop->sigs[i].signo, &loop->sigs[i].old, NULL);
-		sig_pending[loop->sigs[i].signo] = 0;
-	}
+	for (size_t i = 0; i < loop->nsigs; i++)
+		sigdelset(&taken, loop->sigs[i].signo);
+	if (loop->sigfd >= 0)
+		close(loop->sigfd);
 	sigprocmask(SIG_UNBLOCK, &loop->blocked, NULL);
 }
 
@@ -372,89 +373,69 @@ uint64_t loop_now_us(const struct loop *loop)
 
 /* ---------------------------------------------------------------- signals */
 
-static void on_signal(int signo)
+static void on_sigfd(struct loop *loop, int fd, uint32_t events, void *arg)
 {
-	sig_pending[signo] = 1;
+	struct signalfd_siginfo si[8];
+	ssize_t n;
+
+	while ((n = read(fd, si, sizeof si)) > 0)
+		for (size_t k = 0; k < (size_t)n / sizeof si[0]; k++)
+			for (size_t i = 0; i < loop->nsigs; i++)
+				if (loop->sigs[i].signo == (int)si[k].ssi_signo)
+					loop->sigs[i].pending = true;
 }
 
-/* Blocks signo and takes it over; the old disposition goes in *old. */
-static int signal_take(struct loop *loop, int signo, struct sigaction *old)
+/* Blocks signo, so it is only ever read from the signalfd. */
+static int signal_take(struct loop *loop, int signo)
 {
-	struct sigaction sa = { .sa_handler = on_signal, .sa_flags = SA_RESTART };
 	sigset_t one, prev;
-	int saved;
+	int fd;
 
-	sigemptyset(&sa.sa_mask);
 	sigemptyset(&one);
 	sigaddset(&one, signo);
 	if (sigprocmask(SIG_BLOCK, &one, &prev) < 0)
 		return -errno;
-	if (sigaction(signo, &sa, old) < 0) {
-		saved = errno;
-		if (!sigismember(&prev, signo))
-			sigprocmask(SIG_UNBLOCK, &one, NULL);
-		return -saved;
-	}
 	if (!sigismember(&prev, signo))
 		sigaddset(&loop->blocked, signo);
+	sigaddset(&loop->sigset, signo);
+	fd = signalfd(loop->sigfd, &loop->sigset, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	if (loop->sigfd < 0) {
+		loop->sigfd = fd;
+		return loop_watch(loop, fd, EPOLLIN, on_sigfd, NULL);
+	}
 	return 0;
 }
 
 int loop_on_signal(struct loop *loop, int signo, loop_signal_cb *cb, void *arg)
 {
-	struct sigaction cur;
 	struct sig_watch *s;
 	int rc;
 
-	if (signo <= 0 || signo >= NSIG)
+	if (signo <= 0 || signo >= NSIG || signo == SIGKILL || signo == SIGSTOP)
 		return -EINVAL;
-	if (sigaction(signo, NULL, &cur) < 0)
-		return -errno;
-	if (cur.sa_handler == on_signal)
+	if (sigismember(&taken, signo) == 1)
 		return -EEXIST;
 	s = reallocarray(loop->sigs, loop->nsigs + 1, sizeof *s);
 	if (s == NULL)
 		return -ENOMEM;
 	loop->sigs = s;
-	s = &loop->sigs[loop->nsigs];
-	rc = signal_take(loop, signo, &s->old);
+	rc = signal_take(loop, signo);
 	if (rc < 0)
 		return rc;
-	s->signo = signo;
-	s->cb = cb;
-	s->arg = arg;
-	loop->nsigs++;
-	sigaddset(&loop->sigset, signo);
-	sigdelset(&loop->wait_mask, signo);
+	loop->sigs[loop->nsigs++] = (struct sig_watch){ .signo = signo, .cb = cb, .arg = arg };
+	sigaddset(&taken, signo);
 	return 0;
-}
-
-/* The kernel delivers a signal during epoll_pwait only when the wait fails
- * with EINTR, and then only one: a wait that returns events (or times out at
- * once) leaves signals pending.  Taking them here keeps a busy loop from
- * starving them. */
-static void signals_drain(struct loop *loop)
-{
-	static const struct timespec zero;
-	int signo;
-
-	if (loop->nsigs == 0)
-		return;
-	while ((signo = sigtimedwait(&loop->sigset, NULL, &zero)) > 0)
-		sig_pending[signo] = 1;
 }
 
 static void run_signals(struct loop *loop)
 {
-	size_t i;
-	int signo;
-
-	for (i = 0; i < loop->nsigs; i++) {
-		signo = loop->sigs[i].signo;
-		if (!sig_pending[signo])
+	for (size_t i = 0; i < loop->nsigs; i++) {
+		if (!loop->sigs[i].pending)
 			continue;
-		sig_pending[signo] = 0;
-		loop->sigs[i].cb(loop, signo, loop->sigs[i].arg);
+		loop->sigs[i].pending = false;
+		loop->sigs[i].cb(loop, loop->sigs[i].signo, loop->sigs[i].arg);
 	}
 }
 
@@ -507,7 +488,6 @@ static int wait_ms(const struct loop *loop)
 /* Returns the number of events, or -errno. */
 static int wait_events(struct loop *loop)
 {
-	const sigset_t *mask = loop->nsigs > 0 ? &loop->wait_mask : NULL;
 	int n;
 #ifdef HAVE_EPOLL_PWAIT2
 	struct timespec ts, *timeout = NULL;
@@ -519,13 +499,13 @@ static int wait_events(struct loop *loop)
 			ts.tv_nsec = (long)(us % 1000000) * 1000;
 			timeout = &ts;
 		}
-		n = epoll_pwait2(loop->epfd, loop->events, LOOP_BATCH, timeout, mask);
+		n = epoll_pwait2(loop->epfd, loop->events, LOOP_BATCH, timeout, NULL);
 		if (n >= 0 || errno != ENOSYS)
 			return n >= 0 ? n : -errno;
 		loop->no_pwait2 = true;
 	}
 #endif
-	n = epoll_pwait(loop->epfd, loop->events, LOOP_BATCH, wait_ms(loop), mask);
+	n = epoll_wait(loop->epfd, loop->events, LOOP_BATCH, wait_ms(loop));
 	return n >= 0 ? n : -errno;
 }
 
@@ -537,7 +517,6 @@ static int loop_turn(struct loop *loop)
 		n = 0;
 	else if (n < 0)
 		return n;
-	signals_drain(loop);
 	loop->turn++;
 	loop->now_us = clock_us();
 	loop->in_turn = true;
@@ -549,22 +528,11 @@ static int loop_turn(struct loop *loop)
 	return 0;
 }
 
-/* The wait unblocks our signals and nothing else: whatever the daemon itself
- * keeps blocked stays blocked. */
-static void wait_mask_init(struct loop *loop)
-{
-	size_t i;
-
-	sigprocmask(SIG_BLOCK, NULL, &loop->wait_mask);
-	for (i = 0; i < loop->nsigs; i++)
-		sigdelset(&loop->wait_mask, loop->sigs[i].signo);
-}
 
 int loop_run(struct loop *loop)
 {
 	int rc;
 
-	wait_mask_init(loop);
 	do {
 		rc = loop_turn(loop);
 		if (rc < 0)

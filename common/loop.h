@@ -44,8 +44,9 @@ bool loop_timer_armed(const struct loop_timer *t);
 /* Monotonic microseconds, read once per turn. */
 uint64_t loop_now_us(const struct loop *loop);
 
-/* The signal is blocked except while the loop waits, so it can only arrive
- * there; cb runs from the loop after the wait returns. */
+/* The signal is blocked and read from a signalfd the loop watches: cb runs
+ * from the loop, never from a handler, and a signal costs nothing until it
+ * comes.  -EEXIST if some loop of the process took signo already. */
 int loop_on_signal(struct loop *loop, int signo, loop_signal_cb *cb, void *arg);
 
 /* cb runs once at the end of every turn, after all fd and timer callbacks:

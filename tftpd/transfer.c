@@ -310,30 +310,37 @@ static void on_packet(struct xfer *x, const uint8_t *pkt, size_t len)
 	}
 }
 
-void xfer_drain(struct xfer *x)
+/* One datagram, if one waits: false when none did. */
+static bool receive_one(struct xfer *x)
 {
 	struct tftpd *srv = x->srv;
-	ssize_t n;
+	ssize_t n = recv(x->sock, srv->pkt, sizeof srv->pkt, MSG_DONTWAIT | MSG_TRUNC);
 
-	/* A bounded number per call, so one client cannot hold the loop. */
-	for (int i = 0; i < 16 && x->state != XFER_DONE; i++) {
-		n = recv(x->sock, srv->pkt, sizeof srv->pkt, MSG_DONTWAIT | MSG_TRUNC);
-		if (n < 0 && errno == ECONNREFUSED) {
-			/* ICMP port unreachable: the client has gone. */
-			xfer_end(x, "client unreachable");
-			return;
-		}
-		if (n < 0)
-			return;
-		if ((size_t)n > sizeof srv->pkt)
-			continue;
-		on_packet(x, srv->pkt, (size_t)n);
+	if (n < 0 && errno == ECONNREFUSED) {
+		/* ICMP port unreachable: the client has gone. */
+		xfer_end(x, "client unreachable");
+		return false;
 	}
+	if (n < 0)
+		return false;
+	if ((size_t)n <= sizeof srv->pkt)
+		on_packet(x, srv->pkt, (size_t)n);
+	return true;
 }
 
+void xfer_drain(struct xfer *x)
+{
+	/* A bounded number, so one client cannot hold the loop. */
+	for (int i = 0; i < 16 && x->state != XFER_DONE && receive_one(x); i++)
+		;
+}
+
+/* One datagram per wake-up: epoll is level-triggered, so another waiting
+ * one wakes the loop again, and the lock-step case (one ACK at a time) saves
+ * the recv() that would only say EAGAIN. */
 static void on_readable(struct loop *loop, int fd, uint32_t events, void *arg)
 {
-	xfer_drain(arg);
+	receive_one(arg);
 }
 
 static void on_timeout(struct loop *loop, struct loop_timer *t, void *arg)
