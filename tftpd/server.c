@@ -269,8 +269,9 @@ static int negotiate(struct tftpd *srv, struct xfer *x, const struct tftp_reques
 	describe_options(x, res);
 	if (x->write)
 		return 0;
-	x->ring = malloc((size_t)x->windowsize * (TFTP_DATA_HDR_LEN + x->blksize));
-	x->ring_len = calloc(x->windowsize, sizeof *x->ring_len);
+	/* The window, and one block read ahead (transfer.c). */
+	x->ring = malloc(((size_t)x->windowsize + 1) * (TFTP_DATA_HDR_LEN + x->blksize));
+	x->ring_len = calloc((size_t)x->windowsize + 1, sizeof *x->ring_len);
 	return x->ring && x->ring_len ? 0 : TFTP_EUNDEF;
 }
 

@@ -37,9 +37,17 @@ static void arm(struct xfer *x, uint64_t us)
 	loop_timer_arm(x->srv->loop, &x->timer, us);
 }
 
+/* The ring holds the window's blocks (sent, not yet acknowledged) and one
+ * more, read ahead while the client holds the window: an ACK then costs
+ * only the send of what is already in memory. */
+static size_t slot_index(const struct xfer *x, uint64_t block)
+{
+	return (size_t)(block % (x->windowsize + 1));
+}
+
 static uint8_t *slot(const struct xfer *x, uint64_t block)
 {
-	return x->ring + (size_t)(block % x->windowsize) * (TFTP_DATA_HDR_LEN + x->blksize);
+	return x->ring + slot_index(x, block) * (TFTP_DATA_HDR_LEN + x->blksize);
 }
 
 /* A packet the client gets once (an error) or again on timeout (OACK, ACK). */
@@ -100,7 +108,7 @@ static int fill_block(struct xfer *x, uint64_t block)
 	if (n < 0)
 		return (int)n == -1 ? -errno : (int)n;
 	tftp_data_encode((uint16_t)block, NULL, (size_t)n, p, TFTP_DATA_HDR_LEN + x->blksize);
-	x->ring_len[block % x->windowsize] = (uint32_t)(TFTP_DATA_HDR_LEN + (size_t)n);
+	x->ring_len[slot_index(x, block)] = (uint32_t)(TFTP_DATA_HDR_LEN + (size_t)n);
 	x->filled = block;
 	if ((size_t)n < x->blksize)
 		x->last = block;
@@ -119,7 +127,7 @@ static void send_blocks(struct xfer *x, uint64_t from, uint64_t to)
 		int sent;
 
 		for (; from <= to && n < SEND_BATCH; from++, n++) {
-			iov[n] = (struct iovec){ slot(x, from), x->ring_len[from % x->windowsize] };
+			iov[n] = (struct iovec){ slot(x, from), x->ring_len[slot_index(x, from)] };
 			msgs[n] = (struct mmsghdr){ .msg_hdr = { .msg_iov = &iov[n], .msg_iovlen = 1 } };
 		}
 		sent = sendmmsg(x->sock, msgs, n, MSG_DONTWAIT);
@@ -132,30 +140,40 @@ static void send_blocks(struct xfer *x, uint64_t from, uint64_t to)
 	}
 }
 
-/* Sends the window that starts at block from: blocks already read go out
- * again, new ones are read first. */
-static void xfer_send_window(struct xfer *x, uint64_t from)
+/* Reads blocks up to block to into the ring; false when the transfer ended
+ * on a read error. */
+static bool fill_to(struct xfer *x, uint64_t to)
 {
-	uint64_t end = x->acked + x->windowsize;
 	int rc;
 
-	if (x->last && end > x->last)
-		end = x->last;
-	for (uint64_t b = x->filled + 1; b <= end; b++) {
+	for (uint64_t b = x->filled + 1; b <= to && !(x->last && b > x->last); b++) {
 		rc = fill_block(x, b);
 		if (rc < 0) {
 			send_error(x, TFTP_EUNDEF, "read error");
 			xfer_end(x, strerror(-rc));
-			return;
+			return false;
 		}
-		if (x->last)
-			end = x->last;
 	}
+	return true;
+}
+
+/* Sends the window that starts at block from: blocks already read go out
+ * again, new ones are read first; then the block after the window is read
+ * ahead, while the client takes its time to answer. */
+static void xfer_send_window(struct xfer *x, uint64_t from)
+{
+	uint64_t end = x->acked + x->windowsize;
+
+	if (!fill_to(x, end))
+		return;
+	if (x->last && end > x->last)
+		end = x->last;
 	send_blocks(x, from, end);
 	if (end > x->sent)
 		x->sent = end;
 	x->window_at_us = now_us(x);
 	arm(x, x->rto_us);
+	fill_to(x, end + 1);
 }
 
 static void rrq_ack(struct xfer *x, uint16_t wire)
@@ -180,7 +198,7 @@ static void rrq_ack(struct xfer *x, uint16_t wire)
 		rtt_sample(x, now_us(x) - x->window_at_us);
 	/* The acknowledged blocks are still in their slots: count them. */
 	for (uint64_t b = x->acked + 1; b <= block; b++)
-		x->bytes += x->ring_len[b % x->windowsize] - TFTP_DATA_HDR_LEN;
+		x->bytes += x->ring_len[slot_index(x, b)] - TFTP_DATA_HDR_LEN;
 	x->acked = block;
 	x->tries = 0;
 	x->resent = false;

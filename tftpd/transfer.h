@@ -51,7 +51,7 @@ struct xfer {
 	uint64_t last;			/* RRQ: the final block, once read; else 0 */
 	uint64_t received;		/* WRQ: highest block written */
 	unsigned unacked;		/* WRQ: blocks in since our last ACK */
-	uint8_t *ring;			/* windowsize slots of TFTP_DATA_HDR_LEN + blksize */
+	uint8_t *ring;			/* windowsize + 1 slots of TFTP_DATA_HDR_LEN + blksize */
 	uint32_t *ring_len;		/* packet length in each slot */
 	uint8_t last_pkt[TFTP_DATA_HDR_LEN + 512];	/* OACK or ACK to repeat */
 	size_t last_pkt_len;
