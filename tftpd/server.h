@@ -36,6 +36,7 @@ struct tftpd {
 	struct xfer *dead;		/* ended this turn, freed at its end */
 	size_t nxfers;
 	unsigned next_port;		/* round-robin cursor in port_range */
+	bool no_segmentation;		/* the kernel refused UDP_SEGMENT once */
 	struct loop_timer idle;		/* inetd/systemd: exit when idle */
 	struct log_limit refused;	/* log lines for refused requests */
 	uint8_t pkt[TFTP_PKT_MAX];	/* one datagram in, request or transfer */

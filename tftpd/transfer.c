@@ -9,6 +9,7 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <netinet/udp.h>
 #include <unistd.h>
 
 #include "server.h"
@@ -115,9 +116,9 @@ static int fill_block(struct xfer *x, uint64_t block)
 	return 0;
 }
 
-/* The blocks from..end of the window, as few system calls as the kernel
- * takes: one sendmmsg() per SEND_BATCH datagrams. */
-static void send_blocks(struct xfer *x, uint64_t from, uint64_t to)
+/* Blocks from..to one datagram each, by sendmmsg(): the path when UDP
+ * segmentation offload is not there.  False when the socket is full. */
+static bool send_each(struct xfer *x, uint64_t from, uint64_t to)
 {
 	struct mmsghdr msgs[SEND_BATCH];
 	struct iovec iov[SEND_BATCH];
@@ -133,10 +134,79 @@ static void send_blocks(struct xfer *x, uint64_t from, uint64_t to)
 		sent = sendmmsg(x->sock, msgs, n, MSG_DONTWAIT);
 		if (sent < 0 && errno != EAGAIN)
 			log_debug("tftp: sendmmsg: %s", strerror(errno));
-		/* A full socket buffer drops the rest of the window: the
-		 * retransmission timer sends it again. */
 		if (sent < (int)n)
+			return false;
+	}
+	return true;
+}
+
+/* Consecutive blocks sit back to back in the ring, each TFTP_DATA_HDR_LEN +
+ * blksize long but the file's last: exactly what UDP segmentation offload
+ * (UDP_SEGMENT) cuts into datagrams.  One sendmsg() hands the kernel a
+ * whole run, and it builds the datagrams in one pass.  0, -EAGAIN when the
+ * socket is full, or -EOPNOTSUPP when the kernel or route will not do it. */
+static int send_segmented(struct xfer *x, uint64_t from, uint64_t to)
+{
+	size_t stride = TFTP_DATA_HDR_LEN + x->blksize;
+	union {
+		struct cmsghdr align;
+		uint8_t buf[CMSG_SPACE(sizeof(uint16_t))];
+	} control;
+	struct iovec iov = {
+		slot(x, from), (size_t)(to - from) * stride + x->ring_len[slot_index(x, to)],
+	};
+	struct msghdr mh = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof control.buf,
+	};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+	uint16_t segment = (uint16_t)stride;
+
+	c->cmsg_level = SOL_UDP;
+	c->cmsg_type = UDP_SEGMENT;
+	c->cmsg_len = CMSG_LEN(sizeof segment);
+	memcpy(CMSG_DATA(c), &segment, sizeof segment);
+	if (sendmsg(x->sock, &mh, MSG_DONTWAIT) >= 0)
+		return 0;
+	return errno == EAGAIN || errno == ENOBUFS ? -EAGAIN : -EOPNOTSUPP;
+}
+
+/* The most blocks one segmented send may carry: the kernel takes at most
+ * 64 segments, and at most 64 KiB of UDP payload. */
+static uint64_t segment_run(const struct xfer *x)
+{
+	uint64_t n = 65000 / (TFTP_DATA_HDR_LEN + x->blksize);
+
+	return n > 64 ? 64 : n;
+}
+
+/* The blocks from..to of the window, in as few system calls as the kernel
+ * allows.  A full socket buffer drops the rest of the window: the
+ * retransmission timer sends it again. */
+static void send_blocks(struct xfer *x, uint64_t from, uint64_t to)
+{
+	while (from <= to) {
+		/* A run ends where the ring wraps or the kernel's limit is. */
+		uint64_t end = from + (x->windowsize - slot_index(x, from));
+		uint64_t run = segment_run(x);
+		int rc;
+
+		if (end > to)
+			end = to;
+		if (run >= 2 && end - from + 1 > run)
+			end = from + run - 1;
+		if (run < 2 || end == from || x->srv->no_segmentation) {
+			if (!send_each(x, from, end))
+				return;
+		} else if ((rc = send_segmented(x, from, end)) == -EAGAIN) {
 			return;
+		} else if (rc < 0) {
+			log_info("tftp: UDP segmentation offload unavailable; sending "
+				 "one datagram per block");
+			x->srv->no_segmentation = true;
+			continue;
+		}
+		from = end + 1;
 	}
 }
 
