@@ -8,7 +8,7 @@ set -eu
 PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libinih-dev
 libnfsidmap-dev libcmocka-dev"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
-tftp-hpa atftp curl xinetd"
+tftp-hpa atftp curl xinetd systemd"
 
 top=$(cd "$(dirname "$0")" && pwd)
 build="${PXESUITE_BUILD:-$top/build}"
