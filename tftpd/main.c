@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "listen.h"
 #include "log.h"
 #include "server.h"
 #include "service.h"
@@ -92,7 +93,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc < 0 ? 1 : 0;
 	conf = conf_get(&svc.conf, "tftpd");
-	mode = tftpd_detect_mode(conf, &nsystemd);
+	mode = listen_detect_mode(conf, &nsystemd);
 	svc.supervised = mode != TFTPD_STANDALONE;
 	svc.inetd = mode == TFTPD_INETD;
 	svc.arg = &srv;

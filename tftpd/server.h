@@ -42,10 +42,6 @@ struct tftpd {
 	uint8_t pkt[TFTP_PKT_MAX];	/* one datagram in, request or transfer */
 };
 
-/* How the process got (or must make) its request sockets.  Decided before
- * anything touches fd 0 or detaches. */
-enum tftpd_mode tftpd_detect_mode(const struct conf_tftpd *conf, int *nsystemd);
-
 /* Request sockets, the root and the remap rules; -1 on error (logged). */
 int tftpd_open(struct tftpd *srv, const struct conf_tftpd *conf, struct loop *loop,
 	       enum tftpd_mode mode, int nsystemd);
