@@ -27,6 +27,12 @@ ip -n "$ns" link add br0 type bridge
 ip -n "$ns" addr add 10.77.0.1/24 dev br0
 ip -n "$ns" link set br0 up
 
+# A TFTP root the daemon's user (nobody) can read.
+mkdir -p "$work/tftp/pxelinux.cfg"
+chmod 755 "$work" "$work/tftp" "$work/tftp/pxelinux.cfg"
+printf 'DEFAULT linux\nLABEL linux\n  KERNEL vmlinuz\n' >"$work/tftp/pxelinux.cfg/default"
+chmod 644 "$work/tftp/pxelinux.cfg/default"
+
 cat >"$work/pxesuite.ini" <<INI
 [global]
 log = stderr
@@ -35,6 +41,8 @@ log = stderr
 pidfile = $work/pxe-dhcpd.pid
 [tftpd]
 pidfile = $work/pxe-tftpd.pid
+root = $work/tftp
+address = 10.77.0.1:69
 [nfsd]
 pidfile = $work/pxe-nfsd.pid
 INI
@@ -58,6 +66,8 @@ for d in dhcpd tftpd nfsd; do
 		sleep 0.1
 	done
 done
+step "curl fetches pxelinux.cfg/default from pxe-tftpd over TFTP, inside $ns"
+ip netns exec "$ns" curl -sS --max-time 5 "tftp://10.77.0.1/pxelinux.cfg/default"
 for pid in $pids; do kill -HUP "$pid"; done
 sleep 0.3
 for pid in $pids; do kill -TERM "$pid"; done
@@ -68,6 +78,6 @@ for d in dhcpd tftpd nfsd; do
 	cat "$work/$d.log"
 done
 
-step "done: the daemons started, reloaded and stopped cleanly in the lab namespace"
-echo "The VM that PXE-boots through them joins this lab as the daemons' protocol"
+step "done: the daemons started, pxe-tftpd served a file, all reloaded and stopped cleanly"
+echo "The VM that PXE-boots through them joins this lab as the DHCP and NFS"
 echo "services land; see README.md, Status."
