@@ -227,6 +227,93 @@ static int set_value(struct conf_section *sec, size_t k, const char *text, uint3
 	return rc;
 }
 
+static struct conf_keyed_item *keyed_find(struct conf_keyed *k, const char *arg)
+{
+	for (size_t i = 0; i < k->count; i++)
+		if (strcmp(k->items[i].arg, arg) == 0)
+			return &k->items[i];
+	return NULL;
+}
+
+/* "NAME ARG = value" of a CONF_KEYED key: one item per ARG; a flag's value
+ * replaces the file's, whichever comes first. */
+static int keyed_put(struct conf_section *sec, size_t k, const char *arg, const char *text,
+		     uint32_t origin, char *msg, size_t msglen)
+{
+	const struct conf_key *key = &sec->def->keys[k];
+	struct conf_keyed *keyed = key_ptr(sec, k);
+	struct conf_keyed_item *item, *items;
+	char *a, *v;
+
+	if (key->validate && key->validate(arg, text, msg, msglen))
+		return -EINVAL;
+	item = keyed_find(keyed, arg);
+	if (item && item->origin == CONF_FROM_CMDLINE && origin != CONF_FROM_CMDLINE)
+		return 0;
+	if (item && origin != CONF_FROM_CMDLINE) {
+		snprintf(msg, msglen, "duplicate; first set at line %u", item->origin);
+		return -EINVAL;
+	}
+	v = strdup(text);
+	a = item ? NULL : strdup(arg);
+	items = item ? NULL : realloc(keyed->items, (keyed->count + 1) * sizeof *items);
+	if (!v || (!item && (!a || !items))) {
+		free(v);
+		free(a);
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
+	}
+	if (!item) {
+		keyed->items = items;
+		item = &items[keyed->count++];
+		item->arg = a;
+	} else {
+		free(item->value);
+	}
+	item->value = v;
+	item->origin = origin;
+	if (sec->key_lines[k] == CONF_FROM_DEFAULT)
+		sec->key_lines[k] = origin;
+	return 0;
+}
+
+/* The CONF_KEYED key that "NAME ARG" names: its index and *arg, or -1. */
+static int keyed_index(const struct conf_section_def *def, const char *name, const char **arg)
+{
+	size_t len = strcspn(name, " \t");
+	char base[64];
+	int k;
+
+	if (!name[len] || len >= sizeof base)
+		return -1;
+	memcpy(base, name, len);
+	base[len] = '\0';
+	k = key_index(def, base);
+	if (k < 0 || def->keys[k].type != CONF_KEYED)
+		return -1;
+	*arg = name + len + strspn(name + len, " \t");
+	return *arg[0] ? k : -1;
+}
+
+/* A value for "name" (plain or keyed) from origin, or -ENOENT for no such key. */
+static int put_value(struct conf_section *sec, const char *name, const char *text,
+		     uint32_t origin, char *msg, size_t msglen)
+{
+	const char *arg;
+	int k = key_index(sec->def, name);
+
+	if (k >= 0 && sec->def->keys[k].type == CONF_KEYED) {
+		snprintf(msg, msglen, "expected '%s ARG = value'", name);
+		return -EINVAL;
+	}
+	if (k >= 0)
+		return set_value(sec, (size_t)k, text, origin, msg, msglen);
+	k = keyed_index(sec->def, name, &arg);
+	if (k < 0)
+		return -ENOENT;
+	return keyed_put(sec, (size_t)k, arg, text, origin, msg, msglen);
+}
+
 int conf_init(struct conf *conf, const struct conf_section_def *const *schema,
 	      struct conf_error *err)
 {
@@ -452,7 +539,7 @@ static int on_key(void *user, const char *section, const char *name, const char 
 	struct load *ld = user;
 	struct conf_section *sec = ld->sec;
 	char label[256], msg[384];
-	int k;
+	int k, rc;
 
 	(void)section;	/* inih's copy is cut at 50 bytes; ld->sec is the real one */
 	if (ld->err_line)
@@ -463,13 +550,15 @@ static int on_key(void *user, const char *section, const char *name, const char 
 		return load_err(ld, "'%s' is outside any section; put it under a [section] header",
 				name);
 	k = key_index(sec->def, name);
-	if (k < 0)
-		return unknown_key(ld, sec, name);
 	sec_label(sec, label, sizeof label);
-	if (sec->key_lines[k] != CONF_FROM_DEFAULT && sec->key_lines[k] != CONF_FROM_CMDLINE)
+	if (k >= 0 && sec->def->keys[k].type != CONF_KEYED &&
+	    sec->key_lines[k] != CONF_FROM_DEFAULT && sec->key_lines[k] != CONF_FROM_CMDLINE)
 		return load_err(ld, "[%s] %s: duplicate key; first set at line %u", label, name,
 				sec->key_lines[k]);
-	if (set_value(sec, (size_t)k, value, ld->line, msg, sizeof msg))
+	rc = put_value(sec, name, value, ld->line, msg, sizeof msg);
+	if (rc == -ENOENT)
+		return unknown_key(ld, sec, name);
+	if (rc)
 		return load_err(ld, "[%s] %s: %s", label, name, msg);
 	return 1;
 }
@@ -599,7 +688,7 @@ int conf_set(struct conf *conf, const char *section, const char *key,
 {
 	struct conf_section *sec = section_by_text(conf, section);
 	char msg[384];
-	int k;
+	int rc;
 
 	if (!value)
 		value = "";
@@ -609,13 +698,13 @@ int conf_set(struct conf *conf, const char *section, const char *key,
 		set_err(err, "command line: %s '%s': no section [%s]", origin, value, section);
 		return -EINVAL;
 	}
-	k = key_index(sec->def, key);
-	if (k < 0) {
+	rc = put_value(sec, key, value, CONF_FROM_CMDLINE, msg, sizeof msg);
+	if (rc == -ENOENT) {
 		set_err(err, "command line: %s '%s': no key '%s' in [%s]", origin, value, key,
 			section);
 		return -EINVAL;
 	}
-	if (set_value(sec, (size_t)k, value, CONF_FROM_CMDLINE, msg, sizeof msg)) {
+	if (rc) {
 		set_err(err, "command line: %s '%s': %s", origin, value, msg);
 		return -EINVAL;
 	}

@@ -24,6 +24,9 @@ enum conf_type {
 	CONF_CIDR,	/* struct cidr, of family */
 	CONF_MAC,	/* struct mac_addr */
 	CONF_LIST,	/* struct conf_list of elem: items separated by commas and/or blanks */
+	/* struct conf_keyed: "NAME ARG = value" lines, one per distinct ARG
+	 * ("option 42 = 10.0.0.1"), each value checked by the key's validate. */
+	CONF_KEYED,
 };
 
 struct conf_range {
@@ -35,6 +38,21 @@ struct conf_list {
 	void *items;		/* count items of the element type's C type */
 };
 
+struct conf_keyed_item {
+	char *arg;			/* "42" of "option 42" */
+	char *value;			/* the text after '=' */
+	uint32_t origin;		/* a line, or CONF_FROM_CMDLINE */
+};
+
+struct conf_keyed {
+	size_t count;
+	struct conf_keyed_item *items;	/* in file order */
+};
+
+/* CONF_KEYED: 0, or -EINVAL with a message in err (FILE:LINE is added). */
+typedef int conf_keyed_validate_fn(const char *arg, const char *value, char *err,
+				   size_t errlen);
+
 struct conf_key {
 	const char *name;
 	enum conf_type type;
@@ -45,6 +63,7 @@ struct conf_key {
 	int family;			/* CONF_IP, CONF_CIDR, CONF_HOSTPORT: AF_INET, AF_INET6, AF_UNSPEC */
 	const char *const *choices;	/* CONF_ENUM: NULL-terminated */
 	uint16_t port;			/* CONF_HOSTPORT: default port */
+	conf_keyed_validate_fn *validate;	/* CONF_KEYED */
 };
 
 struct conf;

@@ -88,6 +88,8 @@ size_t conf_value_size(enum conf_type type)
 		return sizeof(struct mac_addr);
 	case CONF_LIST:
 		return sizeof(struct conf_list);
+	case CONF_KEYED:
+		return sizeof(struct conf_keyed);
 	}
 	return 0;
 }
@@ -202,6 +204,8 @@ static const char *forms(const struct conf_key *key, char *buf, size_t size)
 		return "a MAC address such as 00:11:22:33:44:55";
 	case CONF_LIST:
 		return "a list of items separated by commas or blanks";
+	case CONF_KEYED:
+		return "'NAME ARG = value' lines";
 	}
 	return "a value";
 }
@@ -523,6 +527,15 @@ static void list_free(const struct conf_key *elem, struct conf_list *list)
 	list->count = 0;
 }
 
+static void keyed_free(struct conf_keyed *k)
+{
+	for (size_t i = 0; i < k->count; i++) {
+		free(k->items[i].arg);
+		free(k->items[i].value);
+	}
+	free(k->items);
+}
+
 /* Items split on commas and blanks (empty ones skipped), each parsed as
  * key->elem with key's range, family, choices and port. */
 static int parse_list(const struct conf_key *key, const char *s, struct conf_list *out,
@@ -612,8 +625,10 @@ static int parse_value(const struct conf_key *key, const char *s, union value *v
 		return addr_parse_mac(s, &v->mac, err, errlen);
 	case CONF_LIST:
 		return parse_list(key, s, &v->list, err, errlen);
+	case CONF_KEYED:
+		break;
 	}
-	return fail(err, errlen, "unknown value type %d", (int)key->type);
+	return fail(err, errlen, "not a single value (type %d)", (int)key->type);
 }
 
 /* On error dst keeps its earlier value: a bad override never loses a good one. */
@@ -647,6 +662,9 @@ void conf_value_free(const struct conf_key *key, void *dst)
 		elem.type = key->elem;
 		if (elem.type != CONF_LIST)
 			list_free(&elem, dst);
+		break;
+	case CONF_KEYED:
+		keyed_free(dst);
 		break;
 	default:
 		break;

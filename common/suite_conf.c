@@ -27,11 +27,6 @@ static const struct conf_section_def global_def = {
 	{ .name = "pidfile", .type = CONF_PATH, \
 	  .offset = offsetof(struct sect, daemon.pidfile), .def = RUNSTATEDIR "/" prog ".pid" }
 
-static const struct conf_key dhcpd_keys[] = {
-	DAEMON_KEYS(conf_dhcpd, "pxe-dhcpd"),
-	{ 0 }
-};
-
 static const char *const families[] = { "any", "ipv4", "ipv6", NULL };
 
 #define TFTPD(field) .offset = offsetof(struct conf_tftpd, field)
@@ -74,10 +69,6 @@ static const struct conf_key nfsd_keys[] = {
 	{ 0 }
 };
 
-static const struct conf_section_def dhcpd_def = {
-	.name = "dhcpd", .size = sizeof(struct conf_dhcpd), .keys = dhcpd_keys,
-};
-
 static const struct conf_section_def tftpd_def = {
 	.name = "tftpd", .size = sizeof(struct conf_tftpd), .keys = tftpd_keys,
 };
@@ -87,7 +78,8 @@ static const struct conf_section_def nfsd_def = {
 };
 
 const struct conf_section_def *const suite_schema[] = {
-	&global_def, &dhcpd_def, &tftpd_def, &nfsd_def, NULL,
+	&global_def, &suite_dhcpd_def, &suite_subnet_def, &suite_host_def, &suite_class_def,
+	&tftpd_def, &nfsd_def, NULL,
 };
 
 int suite_log_priority(const struct conf_global *g)

@@ -23,8 +23,69 @@ struct conf_daemon {
 	char *pidfile;
 };
 
+enum dhcpd_mode {
+	DHCPD_MODE_SERVER,	/* hands out addresses */
+	DHCPD_MODE_PROXY,	/* proxyDHCP: boot information only, beside another server */
+};
+
 struct conf_dhcpd {
 	struct conf_daemon daemon;
+	int mode;			/* enum dhcpd_mode */
+	struct conf_list interfaces;	/* of char *; empty: those with an address in a subnet */
+	struct ip_addr server_address;	/* option 54; unset: the receiving interface's */
+	char *lease_file;
+	uint64_t lease_time_ms;
+	uint64_t max_lease_time_ms;	/* what a client may ask for with option 51 */
+	uint64_t offer_hold_ms;		/* an offered address is kept for its client */
+	uint64_t decline_hold_ms;	/* a declined address stays out of the pool */
+	bool authoritative;		/* NAK what is not ours on a served subnet */
+	bool ping_check;
+	uint64_t ping_timeout_ms;
+	bool deny_unknown;		/* answer [host] machines only */
+	char *user;
+	struct ip_addr next_server;	/* siaddr; unset: the server address */
+	char *boot_file;		/* BIOS (option 93 = 0) */
+	char *boot_file_efi32;		/* 6 */
+	char *boot_file_efi64;		/* 7, 9 */
+	char *boot_file_arm64;		/* 11 */
+	char *boot_file_http;		/* 16, 19: a URL */
+	char *ipxe_script;		/* for user class "iPXE" (option 77) */
+	struct conf_keyed options;	/* "option CODE = value", for every client */
+};
+
+/* [subnet CIDR] */
+struct conf_subnet {
+	struct conf_list range;		/* of struct ip_addr: first, last pairs */
+	struct conf_list router;	/* of struct ip_addr */
+	struct conf_list dns;
+	struct conf_list ntp;
+	char *domain;
+	long long mtu;			/* 0: not sent */
+	uint64_t lease_time_ms;		/* 0: [dhcpd]'s */
+	struct ip_addr next_server;
+	struct conf_keyed options;
+};
+
+/* [host NAME] */
+struct conf_host {
+	struct mac_addr mac;		/* see suite_host_has_mac() */
+	char *client_id;		/* hex bytes of option 61 */
+	struct ip_addr address;		/* unset: a pool address */
+	char *hostname;
+	char *boot_file;
+	struct ip_addr next_server;
+	char *pxelinux_config;		/* option 209 */
+	struct conf_keyed options;
+};
+
+/* [class NAME] */
+struct conf_class {
+	char *vendor_class;		/* prefix of option 60 */
+	char *user_class;		/* option 77, whole */
+	struct conf_list arch;		/* of long long: option 93 values */
+	char *boot_file;
+	struct ip_addr next_server;
+	struct conf_keyed options;
 };
 
 enum suite_family {
@@ -59,6 +120,22 @@ struct conf_nfsd {
 };
 
 extern const struct conf_section_def *const suite_schema[];
+/* pxe-dhcpd's part of it (suite_conf_dhcpd.c). */
+extern const struct conf_section_def suite_dhcpd_def, suite_subnet_def, suite_host_def,
+	suite_class_def;
+
+/* A string key left unset or set empty. */
+static inline bool conf_str_set(const char *s)
+{
+	return s && *s;
+}
+/* [subnet ARG]'s network: 0, or -EINVAL with a message. */
+int suite_subnet_net(const struct conf_section *sec, struct cidr *net, char *err, size_t errlen);
+/* Whether a [host] section set its mac. */
+bool suite_host_has_mac(const struct conf_section *host);
+/* [host] client_id as bytes: their number, or -EINVAL with a message. */
+int suite_host_client_id(const char *text, uint8_t *out, size_t outsz, char *err,
+			 size_t errlen);
 
 /* The syslog priority of conf_global.log_level. */
 int suite_log_priority(const struct conf_global *g);
