@@ -8,7 +8,8 @@ set -eu
 PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libinih-dev
 libnfsidmap-dev libcmocka-dev"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
-tftp-hpa atftp curl xinetd systemd"
+tftp-hpa atftp curl xinetd systemd isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay
+dnsmasq-base"
 
 top=$(cd "$(dirname "$0")" && pwd)
 build="${PXESUITE_BUILD:-$top/build}"
@@ -31,9 +32,22 @@ install_packages() {
 	[ -z "$missing" ] && return 0
 	echo "installing:$missing"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
+	# Packages such as isc-dhcp-relay start their service on install: a relay
+	# or server on the machine's real interfaces is never wanted here, so
+	# invoke-rc.d is told to start nothing while they install.
+	guard=
+	if [ ! -e /usr/sbin/policy-rc.d ]; then
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		guard=/usr/sbin/policy-rc.d
+	fi
+	rc=0
+	apt-get update -qq || rc=$?
 	# shellcheck disable=SC2086
-	apt-get install -y -qq --no-install-recommends $PACKAGES_BUILD $PACKAGES_TEST >/dev/null
+	[ "$rc" -ne 0 ] || apt-get install -y -qq --no-install-recommends \
+		$PACKAGES_BUILD $PACKAGES_TEST >/dev/null || rc=$?
+	[ -z "$guard" ] || rm -f "$guard"
+	return "$rc"
 }
 
 configure_build() {

@@ -13,6 +13,7 @@ cleanup() {
 	for pid in $pids; do
 		kill "$pid" 2>/dev/null || true
 	done
+	ip netns del "$ns-client" 2>/dev/null || true
 	ip netns del "$ns" 2>/dev/null || true
 	rm -rf "$work"
 }
@@ -39,6 +40,11 @@ log = stderr
 
 [dhcpd]
 pidfile = $work/pxe-dhcpd.pid
+interface = br0
+lease_file = $work/leases/dhcpd.leases
+[subnet 10.77.0.0/24]
+range = 10.77.0.100 10.77.0.199
+router = 10.77.0.1
 [tftpd]
 pidfile = $work/pxe-tftpd.pid
 root = $work/tftp
@@ -66,6 +72,22 @@ for d in dhcpd tftpd nfsd; do
 		sleep 0.1
 	done
 done
+step "a client on the lab bridge asks pxe-dhcpd for an address and a boot file (udhcpc)"
+ip -n "$ns" link add veth-client type veth peer name eth0
+ip -n "$ns" link set veth-client master br0 up
+ip netns add "$ns-client"
+ip -n "$ns" link set eth0 netns "$ns-client"
+ip -n "$ns-client" link set eth0 up
+cat >"$work/udhcpc.sh" <<'SH'
+#!/bin/sh
+[ "$1" = bound ] && echo "lease: $ip from $serverid, next-server $siaddr, boot file $boot_file"
+exit 0
+SH
+chmod 755 "$work/udhcpc.sh"
+ip netns exec "$ns-client" timeout 20 udhcpc -f -q -n -t 5 -T 2 -i eth0 -s "$work/udhcpc.sh"
+step "the lease, as pxe-dhcpd recorded it before acknowledging it"
+grep '^lease' "$work/leases/dhcpd.leases"
+
 step "curl fetches pxelinux.cfg/default from pxe-tftpd over TFTP, inside $ns"
 ip netns exec "$ns" curl -sS --max-time 5 "tftp://10.77.0.1/pxelinux.cfg/default"
 for pid in $pids; do kill -HUP "$pid"; done
@@ -78,6 +100,6 @@ for d in dhcpd tftpd nfsd; do
 	cat "$work/$d.log"
 done
 
-step "done: the daemons started, pxe-tftpd served a file, all reloaded and stopped cleanly"
-echo "The VM that PXE-boots through them joins this lab as the DHCP and NFS"
-echo "services land; see README.md, Status."
+step "done: pxe-dhcpd leased an address and a boot file, pxe-tftpd served a file, all reloaded and stopped cleanly"
+echo "The VM that PXE-boots through them joins this lab as the NFS service lands;"
+echo "see README.md, Status."

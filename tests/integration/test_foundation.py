@@ -27,7 +27,8 @@ def free_udp_port():
 def suite_config(tmp_path, log="auto", log_level="info", extra=""):
     """A valid config with every pidfile inside the test's tmp dir; extra is appended.
     pxe-tftpd serves the tmp dir on a free loopback port, so a
-    daemon started outside a namespace listens on no real interface."""
+    daemon started outside a namespace listens on no real interface; pxe-dhcpd's
+    only subnet is loopback's, with no range, so it serves nothing anywhere."""
     return textwrap.dedent(f"""\
         [global]
         log = {log}
@@ -35,6 +36,10 @@ def suite_config(tmp_path, log="auto", log_level="info", extra=""):
 
         [dhcpd]
         pidfile = {tmp_path}/pxe-dhcpd.pid
+        lease_file = {tmp_path}/dhcpd.leases
+        user = root
+
+        [subnet 127.0.0.0/8]
 
         [tftpd]
         pidfile = {tmp_path}/pxe-tftpd.pid
@@ -433,5 +438,8 @@ def test_demo_serves_a_file_and_cleans_up(netlab):
     assert cp.returncode == 0, cp.stdout + cp.stderr
     assert "KERNEL vmlinuz" in cp.stdout, "curl did not get pxelinux.cfg/default"
     assert "pxe-tftpd served a file" in cp.stdout, cp.stdout
+    assert re.search(r"lease: 10\.77\.0\.1\d\d from 10\.77\.0\.1, next-server 10\.77\.0\.1, "
+                     r"boot file pxelinux\.0", cp.stdout), cp.stdout
+    assert re.search(r"^lease 10\.77\.0\.1\d\d .*state=active", cp.stdout, re.M), cp.stdout
     left = subprocess.run(["ip", "netns", "list"], capture_output=True, text=True).stdout
     assert "pxedemo-" not in left, f"demo left a namespace: {left}"
