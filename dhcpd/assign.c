@@ -90,6 +90,21 @@ static bool usable(const struct assign *a, uint32_t addr, const struct client_ke
 	       (h->has_mac && key->len == 7 && memcmp(h->mac, key->id + 1, 6) == 0);
 }
 
+/* The client's offer of addr, if any, has served its purpose (a lease now
+ * holds the address, or the client gave it back): it holds nothing more.
+ * The entry exists, so storing over it allocates nothing. */
+static void end_offer(struct assign *a, uint32_t addr, const struct client_key *key)
+{
+	const struct lease *o = lease_table_by_addr(a->offers, net_order(addr));
+	struct lease ended;
+
+	if (!o || !is_client(o, key) || o->ends <= a->now)
+		return;
+	ended = *o;
+	ended.ends = a->now;
+	lease_table_store(a->offers, &ended);
+}
+
 static void pool_mark(const struct assign *a, uint32_t addr, bool taken)
 {
 	const struct dhcpd_subnet *s = dhcpd_config_subnet_of(a->cfg, addr);
@@ -192,17 +207,21 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 		d->lease_secs = lease_secs(a, req, s);
 		return;
 	}
-	if (l && range_of(s, host_order(l->addr)) && usable(a, host_order(l->addr), key))
+	/* fresh: not the client's before, so worth an echo check. */
+	if (l && range_of(s, host_order(l->addr)) && usable(a, host_order(l->addr), key)) {
 		addr = host_order(l->addr);
-	else if (o && o->ends > a->now && range_of(s, host_order(o->addr)) &&
-		 usable(a, host_order(o->addr), key))
+	} else if (o && o->ends > a->now && range_of(s, host_order(o->addr)) &&
+		   usable(a, host_order(o->addr), key)) {
 		addr = host_order(o->addr);
-	else if (dhcp_msg_get_ip(req, OPT_REQUESTED_IP, &asked) &&
-		 range_of(s, host_order(asked)) && !held(a, host_order(asked)))
+	} else if (dhcp_msg_get_ip(req, OPT_REQUESTED_IP, &asked) &&
+		   range_of(s, host_order(asked)) && !held(a, host_order(asked))) {
 		addr = host_order(asked);
-	else if (!find_free(a, s, &addr))
+		d->fresh = true;
+	} else if (find_free(a, s, &addr)) {
+		d->fresh = true;
+	} else {
 		return drop(d, "no free address in the subnet's ranges");
-	d->fresh = !l || l->addr.s_addr != net_order(addr).s_addr;
+	}
 	if (lease_table_reserve(a->offers) < 0)
 		return drop(d, "out of memory for the offer");
 	lease_from(&offer, req, key, addr);
@@ -229,6 +248,7 @@ static void ack(struct assign *a, const struct dhcp_msg *req, const struct clien
 	l.ends = a->now + d->lease_secs;
 	if (lease_db_put(a->db, &l) < 0)
 		return drop(d, "out of memory for the lease");
+	end_offer(a, addr, key);
 	pool_mark(a, addr, true);
 	d->verdict = VERDICT_ACK;
 	d->durable = true;
@@ -272,13 +292,12 @@ static void request(struct assign *a, const struct dhcp_msg *req, const struct c
 			const struct lease *o = lease_table_by_client(a->offers, key->id, key->len);
 
 			/* The client took another server's offer: ours goes back. */
-			if (o && o->ends > a->now) {
-				struct lease gone = *o;
+			if (o) {
+				uint32_t addr = host_order(o->addr);
 
-				gone.ends = a->now;
-				lease_table_store(a->offers, &gone);
-				if (!held(a, host_order(gone.addr)))
-					pool_mark(a, host_order(gone.addr), false);
+				end_offer(a, addr, key);
+				if (!held(a, addr))
+					pool_mark(a, addr, false);
 			}
 			return drop(d, "the client chose another server");
 		}
@@ -318,6 +337,7 @@ static void decline(struct assign *a, const struct dhcp_msg *req, const struct c
 	x.ends = a->now + (int64_t)(a->cfg->d->decline_hold_ms / 1000);
 	if (lease_db_put(a->db, &x) < 0)
 		return drop(d, "out of memory for the lease");
+	end_offer(a, host_order(asked), key);
 	pool_mark(a, host_order(asked), true);
 	d->yiaddr = asked;
 	d->durable = true;
@@ -340,6 +360,7 @@ static void release(struct assign *a, const struct dhcp_msg *req, const struct c
 	x.ends = a->now;
 	if (lease_db_put(a->db, &x) < 0)
 		return drop(d, "out of memory for the lease");
+	end_offer(a, host_order(req->ciaddr), key);
 	if (!held(a, host_order(req->ciaddr)))
 		pool_mark(a, host_order(req->ciaddr), false);
 	d->durable = true;
@@ -389,6 +410,19 @@ void assign_decide(struct assign *a, const struct dhcp_msg *req,
 	default:
 		return drop(d, "not a message a server answers");
 	}
+}
+
+void assign_conflict(struct assign *a, struct in_addr addr)
+{
+	/* One byte: no client key is that short, so the hold is nobody's. */
+	struct lease hold = { .addr = addr, .client_id_len = 1, .state = LEASE_ACTIVE,
+			      .starts = a->now };
+
+	hold.ends = a->now + (int64_t)(a->cfg->d->decline_hold_ms / 1000);
+	if (lease_table_reserve(a->offers) < 0)
+		return;
+	lease_table_store(a->offers, &hold);
+	pool_mark(a, ntohl(addr.s_addr), true);
 }
 
 struct fill {

@@ -66,6 +66,10 @@ void assign_decide(struct assign *a, const struct dhcp_msg *req,
 		   const struct dhcpd_subnet *link, struct in_addr server_id,
 		   struct decision *d);
 
+/* addr answered an echo check while free here: some machine uses it
+ * unannounced.  It stays out of the pool for decline_hold. */
+void assign_conflict(struct assign *a, struct in_addr addr);
+
 /* Marks in the config's pools every address that is not free: active and
  * declined leases, offers on hold, fixed host addresses. */
 void assign_fill_pools(struct assign *a);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "send.h"
 #include "server.h"
 #include "sock.h"
 
@@ -27,15 +28,6 @@
 /* A request on an interface the table does not know makes it re-read the
  * interfaces, at most this often. */
 #define IFACE_RESCAN_US (5 * 1000000ull)
-
-struct pending {
-	struct reply_dest dest;
-	int ifindex;
-	struct in_addr src;
-	size_t len;
-	uint8_t pkt[DHCP_MSG_MAX_LEN];
-	char log[256];
-};
 
 /* How a request arrived. */
 struct arrival {
@@ -68,82 +60,31 @@ static const char *hw_str(const struct dhcp_msg *m, char *buf, size_t size)
 
 /* ---------------------------------------------------------------- sending */
 
-static int send_udp(struct dhcpd *srv, int fd, const struct reply_dest *dest, int ifindex,
-		    struct in_addr src, const void *pkt, size_t len)
+static void deliver(struct dhcpd *srv, const struct outgoing *o)
 {
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(dest->port),
-				  .sin_addr = dest->ip };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
-	} ctl;
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)pkt, .iov_len = len };
-	struct msghdr mh = { .msg_name = &to, .msg_namelen = sizeof to, .msg_iov = &iov,
-			     .msg_iovlen = 1, .msg_control = ctl.buf,
-			     .msg_controllen = sizeof ctl.buf };
-	struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
-	struct in_pktinfo pi = { .ipi_ifindex = ifindex, .ipi_spec_dst = src };
+	struct send_socks socks = { srv->fd, srv->proxy_fd, srv->packet_fd };
+	int rc = send_outgoing(&socks, o);
 
-	(void)srv;
-	memset(ctl.buf, 0, sizeof ctl.buf);
-	/* The reply leaves by the interface the request came in on, from the
-	 * server identifier's address: a broadcast would otherwise take the
-	 * default route's interface. */
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = IP_PKTINFO;
-	c->cmsg_len = CMSG_LEN(sizeof pi);
-	memcpy(CMSG_DATA(c), &pi, sizeof pi);
-	if (dest->how == REPLY_UNICAST && dest->port == DHCP_SERVER_PORT)
-		mh.msg_controllen = 0;	/* to a relay: routed like any unicast */
-	return sendmsg(fd, &mh, 0) < 0 ? -errno : 0;
-}
-
-static int send_frame(struct dhcpd *srv, const struct reply_dest *dest, int ifindex,
-		      struct in_addr src, const void *pkt, size_t len)
-{
-	struct sockaddr_in from = { .sin_family = AF_INET, .sin_port = htons(dest->src_port),
-				    .sin_addr = src };
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(dest->port),
-				  .sin_addr = dest->ip };
-	uint8_t frame[REPLY_FRAME_MAX];
-	int n = reply_frame_build(frame, sizeof frame, &from, &to, pkt, len);
-
-	if (n < 0)
-		return n;
-	return reply_frame_send(srv->packet_fd, ifindex, dest->mac, frame, (size_t)n);
-}
-
-static void send_reply(struct dhcpd *srv, const struct reply_dest *dest, int ifindex,
-		       struct in_addr src, const void *pkt, size_t len, const char *what)
-{
-	int fd = dest->src_port == PXE_PROXY_PORT ? srv->proxy_fd : srv->fd;
-	int rc;
-
-	if (dest->how == REPLY_FRAME)
-		rc = send_frame(srv, dest, ifindex, src, pkt, len);
-	else
-		rc = send_udp(srv, fd, dest, ifindex, src, pkt, len);
 	if (rc < 0)
-		log_limited(&srv->noisy, LOG_WARNING, "%s: not sent: %s", what, strerror(-rc));
+		log_limited(&srv->noisy, LOG_WARNING, "%s: not sent: %s", o->log, strerror(-rc));
 	else
-		log_info("%s", what);
+		log_info("%s", o->log);
 }
 
-static int pending_add(struct dhcpd *srv, struct pending **out)
+static struct outgoing *pending_add(struct dhcpd *srv)
 {
-	struct pending *p;
+	struct outgoing *p;
 	size_t cap;
 
 	if (srv->npending == srv->cap_pending) {
 		cap = srv->cap_pending ? srv->cap_pending * 2 : 16;
 		p = realloc(srv->pending, cap * sizeof *p);
 		if (!p)
-			return -ENOMEM;
+			return NULL;
 		srv->pending = p;
 		srv->cap_pending = cap;
 	}
-	*out = &srv->pending[srv->npending++];
-	return 0;
+	return &srv->pending[srv->npending++];
 }
 
 /* The end of a turn: the leases put during it go to disk together, then
@@ -165,11 +106,8 @@ static void on_turn_end(struct loop *loop, void *arg)
 		srv->npending = 0;
 		return;
 	}
-	for (size_t i = 0; i < srv->npending; i++) {
-		struct pending *p = &srv->pending[i];
-
-		send_reply(srv, &p->dest, p->ifindex, p->src, p->pkt, p->len, p->log);
-	}
+	for (size_t i = 0; i < srv->npending; i++)
+		deliver(srv, &srv->pending[i]);
 	srv->npending = 0;
 }
 
@@ -207,44 +145,146 @@ static void describe(const struct dhcpd *srv, const struct arrival *in, const ch
 		 why ? ": " : "", why ? why : "");
 }
 
-/* Encodes srv->reply and sends it now, or queues it behind the commit. */
-static void transmit(struct dhcpd *srv, const struct arrival *in, uint8_t type,
-		     bool durable, const char *what)
+/* Encodes srv->reply for its route into o; false when it cannot be (logged). */
+static bool prepare(struct dhcpd *srv, const struct arrival *in, uint8_t type, const char *what,
+		    struct outgoing *o)
 {
 	struct reply_origin origin = { .src = in->from, .to_proxy_port = in->proxy_port,
 				       .frame_ok = srv->packet_fd >= 0 };
-	struct reply_dest dest = reply_route(&srv->req, type, srv->reply.yiaddr, &origin);
 	struct dhcp_encode_result res;
-	struct pending *p;
-	uint8_t buf[DHCP_MSG_MAX_LEN];
 	int rc;
 
-	if (dest.set_broadcast_flag)
+	o->dest = reply_route(&srv->req, type, srv->reply.yiaddr, &origin);
+	if (o->dest.set_broadcast_flag)
 		srv->reply.flags |= DHCP_FLAG_BROADCAST;
-	rc = dhcp_msg_encode(&srv->reply, &srv->req, buf, sizeof buf, &res);
+	rc = dhcp_msg_encode(&srv->reply, &srv->req, o->pkt, sizeof o->pkt, &res);
 	if (rc < 0) {
 		log_limited(&srv->noisy, LOG_WARNING, "%s: cannot encode: %s", what,
 			    strerror(-rc));
-		return;
+		return false;
 	}
 	if (res.dropped)
 		log_limited(&srv->noisy, LOG_NOTICE,
 			    "%s: %u options left out for the client's size limit (first %u)",
 			    what, res.dropped, res.first_dropped);
-	if (!durable) {
-		send_reply(srv, &dest, in->ifindex, in->local, buf, res.len, what);
-		return;
-	}
-	if (pending_add(srv, &p) < 0) {
+	o->ifindex = in->ifindex;
+	o->src = in->local;
+	o->len = res.len;
+	snprintf(o->log, sizeof o->log, "%s", what);
+	return true;
+}
+
+/* Sends srv->reply now, or queues it behind the turn's commit. */
+static void transmit(struct dhcpd *srv, const struct arrival *in, uint8_t type,
+		     bool durable, const char *what)
+{
+	struct outgoing now, *o = durable ? pending_add(srv) : &now;
+
+	if (!o) {
 		log_limited(&srv->noisy, LOG_ERR, "%s: out of memory", what);
 		return;
 	}
-	p->dest = dest;
-	p->ifindex = in->ifindex;
-	p->src = in->local;
-	p->len = res.len;
-	memcpy(p->pkt, buf, res.len);
-	snprintf(p->log, sizeof p->log, "%s", what);
+	if (!prepare(srv, in, type, what, o)) {
+		if (durable)
+			srv->npending--;
+		return;
+	}
+	if (!durable)
+		deliver(srv, o);
+}
+
+/* ---------------------------------------------------------------- ping check */
+
+/* An OFFER of a new address waiting for its echo check (ping_check). */
+struct ping_wait {
+	struct ping_wait *next, *prev;	/* srv->ping_waits, freed at close */
+	struct dhcpd *srv;
+	struct arrival in;
+	struct dhcp_msg req;
+	unsigned attempt;
+	struct outgoing offer;
+};
+
+/* Addresses tried per DISCOVER before it goes unanswered. */
+#define PING_ATTEMPTS 3
+
+static void serve(struct dhcpd *srv, const struct arrival *in, unsigned attempt);
+
+static void wait_unlink(struct dhcpd *srv, struct ping_wait *w)
+{
+	if (w->prev)
+		w->prev->next = w->next;
+	else
+		srv->ping_waits = w->next;
+	if (w->next)
+		w->next->prev = w->prev;
+}
+
+static void on_ping(void *arg, struct in_addr addr, bool answered)
+{
+	struct ping_wait *w = arg;
+	struct dhcpd *srv = w->srv;
+	char ip[INET_ADDRSTRLEN];
+
+	wait_unlink(srv, w);
+	if (!answered) {
+		deliver(srv, &w->offer);
+		free(w);
+		return;
+	}
+	srv->assign.now = wall_now();
+	assign_conflict(&srv->assign, addr);
+	log_warn("%s answers ping but has no lease here: held out of the pool for "
+		 "decline_hold", ip_str(addr, ip));
+	if (w->attempt + 1 < PING_ATTEMPTS) {
+		/* The interface table may have been re-read meanwhile. */
+		w->in.ifc = iface_find(&srv->ifaces, w->in.ifindex);
+		srv->req = w->req;
+		serve(srv, &w->in, w->attempt + 1);
+	}
+	free(w);
+}
+
+static bool ping_pending(const struct dhcpd *srv, const struct dhcp_msg *req)
+{
+	for (const struct ping_wait *w = srv->ping_waits; w; w = w->next)
+		if (w->req.hlen == req->hlen && memcmp(w->req.chaddr, req->chaddr, req->hlen) == 0)
+			return true;
+	return false;
+}
+
+/* Starts the check of an OFFER in srv->reply; false when there is no check
+ * to wait for (the caller sends at once). */
+static bool ping_first(struct dhcpd *srv, const struct arrival *in, unsigned attempt,
+		       const char *what)
+{
+	struct ping_wait *w;
+	int rc;
+
+	if (!srv->pinger || !srv->conf->ping_check)
+		return false;
+	w = malloc(sizeof *w);
+	if (!w)
+		return false;
+	*w = (struct ping_wait){ .srv = srv, .in = *in, .req = srv->req, .attempt = attempt };
+	if (!prepare(srv, in, DHCPOFFER, what, &w->offer)) {
+		free(w);
+		return true;	/* nothing to send anyway */
+	}
+	rc = ping_start(srv->pinger, srv->reply.yiaddr, srv->conf->ping_timeout_ms * 1000,
+			on_ping, w);
+	if (rc < 0) {
+		log_limited(&srv->noisy, LOG_NOTICE, "%s: offered unchecked: ping: %s", what,
+			    strerror(-rc));
+		deliver(srv, &w->offer);
+		free(w);
+		return true;
+	}
+	w->next = srv->ping_waits;
+	if (w->next)
+		w->next->prev = w;
+	srv->ping_waits = w;
+	return true;
 }
 
 static void serve_proxy(struct dhcpd *srv, const struct arrival *in)
@@ -276,7 +316,7 @@ static void serve_proxy(struct dhcpd *srv, const struct arrival *in)
 	transmit(srv, in, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK, false, what);
 }
 
-static void serve(struct dhcpd *srv, const struct arrival *in)
+static void serve(struct dhcpd *srv, const struct arrival *in, unsigned attempt)
 {
 	const struct dhcpd_subnet *link = in->ifc ? in->ifc->subnet : NULL;
 	const char *type_name = dhcp_msg_type_name(dhcp_msg_type(&srv->req));
@@ -285,6 +325,8 @@ static void serve(struct dhcpd *srv, const struct arrival *in)
 	char what[512], label[64];
 	int rc;
 
+	if (dhcp_msg_type(&srv->req) == DHCPDISCOVER && ping_pending(srv, &srv->req))
+		return;	/* a retransmission: its OFFER leaves when the check ends */
 	srv->assign.now = wall_now();
 	assign_decide(&srv->assign, &srv->req, link, in->local, &d);
 	if (d.verdict == VERDICT_DROP) {
@@ -305,6 +347,8 @@ static void serve(struct dhcpd *srv, const struct arrival *in)
 		log_limited(&srv->noisy, LOG_WARNING, "%s: %s", what, strerror(-rc));
 		return;
 	}
+	if (d.verdict == VERDICT_OFFER && d.fresh && ping_first(srv, in, attempt, what))
+		return;
 	transmit(srv, in, d.verdict == VERDICT_OFFER ? DHCPOFFER :
 		 d.verdict == VERDICT_NAK ? DHCPNAK : DHCPACK, d.durable, what);
 }
@@ -354,7 +398,7 @@ static void handle(struct dhcpd *srv, struct arrival *in, size_t len)
 	if (srv->conf->mode == DHCPD_MODE_PROXY || in->proxy_port)
 		serve_proxy(srv, in);
 	else
-		serve(srv, in);
+		serve(srv, in, 0);
 }
 
 static ssize_t receive(int fd, struct dhcpd *srv, struct arrival *in)
@@ -526,6 +570,12 @@ int dhcpd_open(struct dhcpd *srv, const struct conf *conf, struct loop *loop)
 			strerror(-srv->proxy_fd));
 		return -1;
 	}
+	if (srv->conf->ping_check && srv->conf->mode == DHCPD_MODE_SERVER) {
+		srv->pinger = ping_open(loop);
+		if (!srv->pinger)
+			log_warn("ping_check: no ICMP socket (%s): offers go unchecked",
+				 strerror(errno));
+	}
 	srv->packet_fd = reply_packet_socket();
 	if (srv->packet_fd < 0)
 		log_notice("no packet socket (%s): replies to clients without an address "
@@ -598,6 +648,8 @@ int dhcpd_reload(struct dhcpd *srv, const struct conf *conf)
 	srv->cfg = cfg;
 	srv->ifaces = ifaces;
 	srv->conf = next;
+	if (next->ping_check && !srv->pinger)
+		log_notice("ping_check takes effect at the next restart");
 	if (srv->db) {
 		srv->assign.cfg = cfg;
 		srv->assign.now = wall_now();
@@ -622,6 +674,14 @@ void dhcpd_close(struct dhcpd *srv)
 	}
 	if (srv->packet_fd >= 0)
 		close(srv->packet_fd);
+	if (srv->pinger)
+		ping_close(srv->pinger);
+	while (srv->ping_waits) {
+		struct ping_wait *w = srv->ping_waits;
+
+		srv->ping_waits = w->next;
+		free(w);
+	}
 	if (loop_timer_armed(&srv->sweep))
 		loop_timer_cancel(srv->loop, &srv->sweep);
 	lease_db_close(srv->db);

@@ -14,9 +14,11 @@
 #include "iface.h"
 #include "log.h"
 #include "loop.h"
+#include "ping.h"
 #include "reply.h"
 
-struct pending;
+struct outgoing;
+struct ping_wait;
 
 struct dhcpd {
 	const struct conf_dhcpd *conf;
@@ -30,7 +32,9 @@ struct dhcpd {
 	int proxy_fd;			/* port 4011 */
 	int packet_fd;			/* link-layer replies; -1: broadcast instead */
 	int compact_fd;			/* pidfd of a compaction, or -1 */
-	struct pending *pending;	/* ACKs waiting for the turn's commit */
+	struct pinger *pinger;		/* ping_check; NULL when off */
+	struct ping_wait *ping_waits;	/* OFFERs waiting for their echo check */
+	struct outgoing *pending;	/* ACKs waiting for the turn's commit */
 	size_t npending, cap_pending;
 	struct loop_timer sweep;
 	uint64_t last_iface_scan_us;
