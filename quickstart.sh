@@ -6,7 +6,7 @@ set -eu
 
 # What the build needs, then what the tests and the demo drive.
 PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libinih-dev
-libnfsidmap-dev libcmocka-dev"
+libnfsidmap-dev libcmocka-dev libsodium-dev rpcsvc-proto"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
 tftp-hpa atftp curl xinetd systemd isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay
 dnsmasq-base"

@@ -5,26 +5,11 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "addr.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
+#include "str.h"
 
 static const char *ip_form(int family)
 {
@@ -76,18 +61,18 @@ static int parse_ip(const char *s, int family, struct ip_addr *out, const char *
 	const char *zone = strchr(s, '%');
 
 	if (zone)
-		return fail(err, errlen, "IPv6 zone ids such as '%s' are not supported; expected %s",
+		return str_error(err, errlen, "IPv6 zone ids such as '%s' are not supported; expected %s",
 			    zone, form);
 	if (inet_pton(AF_INET, s, &ip.v4) == 1)
 		ip.family = AF_INET;
 	else if (inet_pton(AF_INET6, s, &ip.v6) == 1)
 		ip.family = AF_INET6;
 	else if (!strchr(s, ':') && looks_like_name(s))
-		return fail(err, errlen, "host names are not looked up; expected %s", form);
+		return str_error(err, errlen, "host names are not looked up; expected %s", form);
 	else
-		return fail(err, errlen, "expected %s", form);
+		return str_error(err, errlen, "expected %s", form);
 	if ((family == AF_INET || family == AF_INET6) && ip.family != family)
-		return fail(err, errlen, "%s is an %s address; expected %s", s,
+		return str_error(err, errlen, "%s is an %s address; expected %s", s,
 			    ip.family == AF_INET ? "IPv4" : "IPv6", form);
 	*out = ip;
 	return 0;
@@ -160,20 +145,20 @@ int addr_parse_cidr(const char *s, int family, struct cidr *out, char *err, size
 	int rc;
 
 	if (!slash)
-		return fail(err, errlen, "expected %s", form);
+		return str_error(err, errlen, "expected %s", form);
 	alen = (size_t)(slash - s);
 	if (alen >= sizeof a)
-		return fail(err, errlen, "expected %s", form);
+		return str_error(err, errlen, "expected %s", form);
 	memcpy(a, s, alen);
 	a[alen] = '\0';
 	rc = parse_ip(a, family, &net.addr, form, err, errlen);
 	if (rc)
 		return rc;
 	if (!parse_small(slash + 1, max_prefix(net.addr.family), &net.prefix))
-		return fail(err, errlen, "the prefix length after '/' must be a number from 0 to %u",
+		return str_error(err, errlen, "the prefix length after '/' must be a number from 0 to %u",
 			    max_prefix(net.addr.family));
 	if (clear_host_bits(&net.addr, net.prefix))
-		return fail(err, errlen, "%s: host bits set; the network is %s", s,
+		return str_error(err, errlen, "%s: host bits set; the network is %s", s,
 			    addr_cidr_str(&net, buf));
 	*out = net;
 	return 0;
@@ -197,17 +182,17 @@ int addr_parse_mac(const char *s, struct mac_addr *out, char *err, size_t errlen
 	int i;
 
 	if (strlen(s) != 17)
-		return fail(err, errlen, "%s", form);
+		return str_error(err, errlen, "%s", form);
 	sep = s[2];
 	if (sep != ':' && sep != '-')
-		return fail(err, errlen, "%s", form);
+		return str_error(err, errlen, "%s", form);
 	for (i = 0; i < 6; i++) {
 		int hi = hexval(s[3 * i]), lo = hexval(s[3 * i + 1]);
 
 		if (hi < 0 || lo < 0)
-			return fail(err, errlen, "%s", form);
+			return str_error(err, errlen, "%s", form);
 		if (i < 5 && s[3 * i + 2] != sep)
-			return fail(err, errlen, "%s (one separator, ':' or '-', throughout)", form);
+			return str_error(err, errlen, "%s (one separator, ':' or '-', throughout)", form);
 		mac.b[i] = (uint8_t)(hi << 4 | lo);
 	}
 	*out = mac;
@@ -269,12 +254,12 @@ int addr_parse_hostport(const char *s, int family, uint16_t default_port,
 	int rc;
 
 	if (split_hostport(s, host, sizeof host, &port, &bracket))
-		return fail(err, errlen, "expected %s", form);
+		return str_error(err, errlen, "expected %s", form);
 	if (port && (!parse_small(port, 65535, &p) || p == 0))
-		return fail(err, errlen, "the port must be a number from 1 to 65535; expected %s",
+		return str_error(err, errlen, "the port must be a number from 1 to 65535; expected %s",
 			    form);
 	if (!host[0] && bracket)
-		return fail(err, errlen, "expected %s", form);
+		return str_error(err, errlen, "expected %s", form);
 	if (!host[0]) {
 		wildcard(family, &ip);
 	} else {
@@ -282,7 +267,7 @@ int addr_parse_hostport(const char *s, int family, uint16_t default_port,
 		if (rc)
 			return rc;
 		if (bracket && ip.family != AF_INET6)
-			return fail(err, errlen, "brackets are for IPv6 addresses only; expected %s",
+			return str_error(err, errlen, "brackets are for IPv6 addresses only; expected %s",
 				    form);
 	}
 	addr_to_sockaddr(&ip, (uint16_t)p, out);

@@ -289,6 +289,7 @@ void cli_parse(struct cli *cli, const struct cli_spec *spec, int argc, char **ar
 int cli_load_config(const struct cli *cli, const struct cli_spec *spec,
 		    struct conf *conf, struct conf_error *err)
 {
+	char msg[400];
 	int rc;
 
 	if (conf_init(conf, spec->schema, err) < 0)
@@ -306,6 +307,11 @@ int cli_load_config(const struct cli *cli, const struct cli_spec *spec,
 	}
 	if (conf_check(conf, err) < 0)
 		goto fail;
+	if (spec->check && spec->check(conf, msg, sizeof msg) < 0) {
+		snprintf(err->msg, sizeof err->msg, "%s: %s",
+			 conf->path ? conf->path : "built-in defaults", msg);
+		goto fail;
+	}
 	return 0;
 fail:
 	conf_free(conf);

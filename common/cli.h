@@ -31,6 +31,11 @@ struct cli_spec {
 	const char *operand_section;
 	const char *operand_key;
 	const struct conf_section_def *const *schema;
+	/* What this daemon needs of a config that the shared schema cannot
+	 * ask of every daemon (pxe-dhcpd: a [subnet] to serve), checked on
+	 * every load: --check-config, start and reload.  0, or -1 with a
+	 * message in err (the file's name is put before it). */
+	int (*check)(const struct conf *conf, char *err, size_t errlen);
 };
 
 /* A key set on the command line, in argv order. */

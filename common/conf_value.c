@@ -5,7 +5,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -44,21 +43,6 @@ static const struct {
 	{ "m", 60 * MS_PER_S },
 	{ "s", MS_PER_S },
 };
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -EINVAL;
-}
 
 size_t conf_value_size(enum conf_type type)
 {
@@ -284,14 +268,14 @@ static int parse_octal(const struct conf_key *key, const char *s, long long *out
 	long long v = 0;
 
 	if (!*s)
-		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 	for (; *s; s++) {
 		if (*s < '0' || *s > '7' || v > (LLONG_MAX >> 3))
-			return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+			return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 		v = v << 3 | (*s - '0');
 	}
 	if (has_range(key) && (v < key->min || v > key->max))
-		return fail(err, errlen, "must be between %llo and %llo",
+		return str_error(err, errlen, "must be between %llo and %llo",
 			    (unsigned long long)key->min, (unsigned long long)key->max);
 	*out = v;
 	return 0;
@@ -305,15 +289,15 @@ static int parse_range(const struct conf_key *key, const char *s, struct conf_ra
 	size_t n = colon ? (size_t)(colon - s) : 0;
 
 	if (!colon || n == 0 || n >= sizeof lo)
-		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 	memcpy(lo, s, n);
 	lo[n] = '\0';
 	if (parse_ll(lo, &out->lo) || parse_ll(colon + 1, &out->hi))
-		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 	if (has_range(key) && (out->lo < key->min || out->hi > key->max))
-		return fail(err, errlen, "must be within %lld:%lld", key->min, key->max);
+		return str_error(err, errlen, "must be within %lld:%lld", key->min, key->max);
 	if (out->lo > out->hi)
-		return fail(err, errlen, "%lld is above %lld: write LO:HI", out->lo, out->hi);
+		return str_error(err, errlen, "%lld is above %lld: write LO:HI", out->lo, out->hi);
 	return 0;
 }
 
@@ -324,11 +308,11 @@ static int parse_int(const struct conf_key *key, const char *s, long long *out,
 	int rc = parse_ll(s, out);
 
 	if (rc == -EINVAL)
-		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 	if (has_range(key) && (rc == -ERANGE || *out < key->min || *out > key->max))
-		return fail(err, errlen, "must be between %lld and %lld", key->min, key->max);
+		return str_error(err, errlen, "must be between %lld and %lld", key->min, key->max);
 	if (rc == -ERANGE)
-		return fail(err, errlen, "out of range: must be between %lld and %lld",
+		return str_error(err, errlen, "out of range: must be between %lld and %lld",
 			    LLONG_MIN, LLONG_MAX);
 	return 0;
 }
@@ -401,13 +385,13 @@ static int parse_duration(const struct conf_key *key, const char *s, uint64_t *o
 	int rc = parse_ms(s, out);
 
 	if (rc == -EINVAL)
-		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 	if (has_range(key) && (rc == -ERANGE || !in_range_u64(key, *out)))
-		return fail(err, errlen, "must be between %s and %s",
+		return str_error(err, errlen, "must be between %s and %s",
 			    duration_str(key->min, lo, sizeof lo),
 			    duration_str(key->max, hi, sizeof hi));
 	if (rc == -ERANGE)
-		return fail(err, errlen, "too long; expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "too long; expected %s", forms(key, buf, sizeof buf));
 	return 0;
 }
 
@@ -439,19 +423,19 @@ static int parse_size(const struct conf_key *key, const char *s, uint64_t *out,
 	digits = read_decimal(s, &n);
 	overflow = digits < 0;
 	if (digits == 0)
-		return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 	if (!overflow) {
 		shift = size_shift(s + digits);
 		if (shift < 0)
-			return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+			return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 		overflow = n > UINT64_MAX >> shift;
 		*out = n << shift;
 	}
 	if (has_range(key) && (overflow || !in_range_u64(key, *out)))
-		return fail(err, errlen, "must be between %s and %s",
+		return str_error(err, errlen, "must be between %s and %s",
 			    size_str(key->min, lo, sizeof lo), size_str(key->max, hi, sizeof hi));
 	if (overflow)
-		return fail(err, errlen, "too large; expected %s", forms(key, buf, sizeof buf));
+		return str_error(err, errlen, "too large; expected %s", forms(key, buf, sizeof buf));
 	return 0;
 }
 
@@ -467,7 +451,7 @@ static int parse_enum(const struct conf_key *key, const char *s, int *out,
 			return 0;
 		}
 	}
-	return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+	return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 }
 
 static bool has_control(const char *s)
@@ -481,18 +465,18 @@ static bool has_control(const char *s)
 static int parse_path(const char *s, char **out, char *err, size_t errlen)
 {
 	if (s[0] != '/')
-		return fail(err, errlen, "expected an absolute path such as /srv/tftp");
+		return str_error(err, errlen, "expected an absolute path such as /srv/tftp");
 	if (has_control(s))
-		return fail(err, errlen, "control character in the path; "
+		return str_error(err, errlen, "control character in the path; "
 			    "expected an absolute path such as /srv/tftp");
 	*out = strdup(s);
-	return *out ? 0 : fail(err, errlen, "out of memory");
+	return *out ? 0 : str_error(err, errlen, "out of memory");
 }
 
 static int parse_string(const char *s, char **out, char *err, size_t errlen)
 {
 	*out = strdup(s);
-	return *out ? 0 : fail(err, errlen, "out of memory");
+	return *out ? 0 : str_error(err, errlen, "out of memory");
 }
 
 static bool is_separator(char c)
@@ -549,7 +533,7 @@ static int parse_list(const struct conf_key *key, const char *s, struct conf_lis
 
 	elem.type = key->elem;
 	if (elem.type == CONF_LIST)
-		return fail(err, errlen, "a list of lists is not supported");
+		return str_error(err, errlen, "a list of lists is not supported");
 	size = conf_value_size(elem.type);
 	if (count_items(s) == 0) {
 		*out = list;
@@ -557,7 +541,7 @@ static int parse_list(const struct conf_key *key, const char *s, struct conf_lis
 	}
 	list.items = calloc(count_items(s), size);
 	if (!list.items)
-		return fail(err, errlen, "out of memory");
+		return str_error(err, errlen, "out of memory");
 	for (;;) {
 		while (is_separator(*s))
 			s++;
@@ -568,12 +552,12 @@ static int parse_list(const struct conf_key *key, const char *s, struct conf_lis
 		item = strndup(s, len);
 		if (!item) {
 			list_free(&elem, &list);
-			return fail(err, errlen, "out of memory");
+			return str_error(err, errlen, "out of memory");
 		}
 		rc = conf_value_parse(&elem, item, (char *)list.items + list.count * size,
 				      msg, sizeof msg);
 		if (rc) {
-			fail(err, errlen, "item %zu '%s': %s", list.count + 1, item, msg);
+			str_error(err, errlen, "item %zu '%s': %s", list.count + 1, item, msg);
 			free(item);
 			list_free(&elem, &list);
 			return rc;
@@ -592,7 +576,7 @@ static int parse_value(const struct conf_key *key, const char *s, union value *v
 	char buf[256];
 
 	if (!*s && key->type != CONF_STRING && key->type != CONF_LIST)
-		return fail(err, errlen, "a value is required: expected %s",
+		return str_error(err, errlen, "a value is required: expected %s",
 			    forms(key, buf, sizeof buf));
 	switch (key->type) {
 	case CONF_STRING:
@@ -601,7 +585,7 @@ static int parse_value(const struct conf_key *key, const char *s, union value *v
 		return parse_path(s, &v->s, err, errlen);
 	case CONF_BOOL:
 		if (parse_bool(s, &v->b))
-			return fail(err, errlen, "expected %s", forms(key, buf, sizeof buf));
+			return str_error(err, errlen, "expected %s", forms(key, buf, sizeof buf));
 		return 0;
 	case CONF_INT:
 		return parse_int(key, s, &v->i, err, errlen);
@@ -628,7 +612,7 @@ static int parse_value(const struct conf_key *key, const char *s, union value *v
 	case CONF_KEYED:
 		break;
 	}
-	return fail(err, errlen, "not a single value (type %d)", (int)key->type);
+	return str_error(err, errlen, "not a single value (type %d)", (int)key->type);
 }
 
 /* On error dst keeps its earlier value: a bad override never loses a good one. */

@@ -8,4 +8,9 @@
 void str_append(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Writes a message for the caller into err (errlen bytes; err may be NULL)
+ * and returns -EINVAL: the error path of every parser of text. */
+int str_error(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 #endif

@@ -64,22 +64,13 @@ static const struct conf_key tftpd_keys[] = {
 	{ 0 }
 };
 
-static const struct conf_key nfsd_keys[] = {
-	DAEMON_KEYS(conf_nfsd, "pxe-nfsd"),
-	{ 0 }
-};
-
 static const struct conf_section_def tftpd_def = {
 	.name = "tftpd", .size = sizeof(struct conf_tftpd), .keys = tftpd_keys,
 };
 
-static const struct conf_section_def nfsd_def = {
-	.name = "nfsd", .size = sizeof(struct conf_nfsd), .keys = nfsd_keys,
-};
-
 const struct conf_section_def *const suite_schema[] = {
 	&global_def, &suite_dhcpd_def, &suite_subnet_def, &suite_host_def, &suite_class_def,
-	&tftpd_def, &nfsd_def, NULL,
+	&tftpd_def, &suite_nfsd_def, &suite_export_def, NULL,
 };
 
 int suite_log_priority(const struct conf_global *g)

@@ -83,6 +83,7 @@ struct conf_class {
 	char *vendor_class;		/* prefix of option 60 */
 	char *user_class;		/* option 77, whole */
 	struct conf_list arch;		/* of long long: option 93 values */
+	struct conf_list subnets;	/* of struct cidr: the client's network within one */
 	char *boot_file;
 	struct ip_addr next_server;
 	struct conf_keyed options;
@@ -117,12 +118,27 @@ struct conf_tftpd {
 
 struct conf_nfsd {
 	struct conf_daemon daemon;
+	char *exports_file;		/* exports(5) lines, beside the [export] sections; or NULL */
+	char *state_dir;		/* the file handle key lives here */
+	char *user;			/* to run as once the sockets are bound */
+	struct ip_addr address;		/* to listen on; unset: every address */
+	long long nfs_port;
+	long long mount_port;		/* 0: any free port, told to rpcbind */
+	bool require_rpcbind;		/* no: without rpcbind, serve unregistered on fixed ports */
+};
+
+/* [export PATH] */
+struct conf_export {
+	struct conf_list clients;	/* of char *: exports(5) host patterns */
+	char *options;			/* an exports(5) option list, for every client */
 };
 
 extern const struct conf_section_def *const suite_schema[];
 /* pxe-dhcpd's part of it (suite_conf_dhcpd.c). */
 extern const struct conf_section_def suite_dhcpd_def, suite_subnet_def, suite_host_def,
 	suite_class_def;
+/* pxe-nfsd's part of it (suite_conf_nfsd.c). */
+extern const struct conf_section_def suite_nfsd_def, suite_export_def;
 
 /* A string key left unset or set empty. */
 static inline bool conf_str_set(const char *s)

@@ -54,6 +54,14 @@ static int option_validate(const char *arg, const char *value, char *err, size_t
 
 /* One value per option code in a section: "option 42" and "option
  * ntp-servers" are the same option written twice. */
+static const char *origin_str(uint32_t origin, char *buf, size_t size)
+{
+	if (origin == CONF_FROM_CMDLINE)
+		return "command line";
+	snprintf(buf, size, "line %u", origin);
+	return buf;
+}
+
 static int check_options(const struct conf_keyed *opts, const char **key, char *err,
 			 size_t errlen)
 {
@@ -67,9 +75,12 @@ static int check_options(const struct conf_keyed *opts, const char **key, char *
 		if (dhcp_opt_parse_code(it->arg, &code, msg, sizeof msg))
 			continue;	/* refused at load already */
 		if (first_line[code]) {
+			char here[32], there[32];
+
 			*key = "option";
-			snprintf(err, errlen, "'option %s' (line %u) sets option %u again (line %u)",
-				 it->arg, it->origin, code, first_line[code]);
+			snprintf(err, errlen, "'option %s' (%s) sets option %u again (%s)", it->arg,
+				 origin_str(it->origin, here, sizeof here), code,
+				 origin_str(first_line[code], there, sizeof there));
 			return -1;
 		}
 		first_line[code] = it->origin;
@@ -87,8 +98,9 @@ static int check_options(const struct conf_keyed *opts, const char **key, char *
 #define IP4_LIST(sect, key, field) \
 	{ .name = key, .type = CONF_LIST, .offset = offsetof(struct sect, field), \
 	  .elem = CONF_IP, .family = AF_INET }
-/* RFC 2131 §3.3: lease times are 32-bit seconds; 0xffffffff means infinite. */
-#define LEASE_MAX_MS (0xfffffffeLL * 1000)
+/* RFC 2131 §3.3 allows up to 2^32 - 2 s; a year is the most that makes
+ * sense for a machine that may leave the network. */
+#define LEASE_MAX_MS (52LL * 7 * 24 * 3600 * 1000)
 
 #define D(field) .offset = offsetof(struct conf_dhcpd, field)
 
@@ -233,6 +245,7 @@ static int check_subnet(const struct conf *conf, const struct conf_section *sec,
 			const char **key, char *err, size_t errlen)
 {
 	const struct conf_subnet *s = sec->data;
+	const struct conf_dhcpd *d = conf_get(conf, "dhcpd");
 	const struct conf_section *other;
 	struct cidr net, onet;
 
@@ -249,6 +262,10 @@ static int check_subnet(const struct conf *conf, const struct conf_section *sec,
 	}
 	if (check_options(&s->options, key, err, errlen))
 		return -1;
+	if (s->lease_time_ms > d->max_lease_time_ms) {
+		*key = "lease_time";
+		return fail(err, errlen, "longer than [dhcpd] max_lease_time");
+	}
 	*key = "range";
 	if (check_ranges(s, &net, err, errlen))
 		return -1;
@@ -291,22 +308,28 @@ int suite_host_client_id(const char *text, uint8_t *out, size_t outsz, char *err
 static bool same_machine(const struct conf_section *a, const struct conf_section *b)
 {
 	const struct conf_host *x = a->data, *y = b->data;
+	uint8_t idx[256], idy[256];
+	int nx, ny;
 
 	if (suite_host_has_mac(a) && suite_host_has_mac(b) &&
 	    memcmp(x->mac.b, y->mac.b, sizeof x->mac.b) == 0)
 		return true;
-	return conf_str_set(x->client_id) && conf_str_set(y->client_id) &&
-	       strcmp(x->client_id, y->client_id) == 0;
+	if (!conf_str_set(x->client_id) || !conf_str_set(y->client_id))
+		return false;
+	/* The bytes, not the text: 01:52:54... and 015254... are one id. */
+	nx = suite_host_client_id(x->client_id, idx, sizeof idx, NULL, 0);
+	ny = suite_host_client_id(y->client_id, idy, sizeof idy, NULL, 0);
+	return nx > 0 && nx == ny && memcmp(idx, idy, (size_t)nx) == 0;
 }
 
-static bool in_some_subnet(const struct conf *conf, const struct ip_addr *ip)
+/* The network of the [subnet] holding ip: true and *net, or false. */
+static bool subnet_of(const struct conf *conf, const struct ip_addr *ip, struct cidr *net)
 {
 	const struct conf_section *s = NULL;
-	struct cidr net;
 	char err[128];
 
 	while ((s = conf_next(conf, "subnet", s)))
-		if (suite_subnet_net(s, &net, err, sizeof err) == 0 && cidr_contains(&net, ip))
+		if (suite_subnet_net(s, net, err, sizeof err) == 0 && cidr_contains(net, ip))
 			return true;
 	return false;
 }
@@ -327,8 +350,17 @@ static int check_host(const struct conf *conf, const struct conf_section *sec,
 	    suite_host_client_id(h->client_id, id, sizeof id, err, errlen) < 0)
 		return -1;
 	*key = "address";
-	if (h->address.family && !in_some_subnet(conf, &h->address))
-		return fail(err, errlen, "not inside any [subnet]: no client could be served it");
+	if (h->address.family) {
+		struct cidr net;
+		uint32_t a = host_order(&h->address), base, mask;
+
+		if (!subnet_of(conf, &h->address, &net))
+			return fail(err, errlen, "not inside any [subnet]: no client could be served it");
+		base = host_order(&net.addr);
+		mask = net.prefix ? ~0u << (32 - net.prefix) : 0;
+		if (a == base || a == (base | ~mask))
+			return fail(err, errlen, "the subnet's network or broadcast address");
+	}
 	for (other = conf_next(conf, "host", NULL); other != sec;
 	     other = conf_next(conf, "host", other)) {
 		const struct conf_host *o = other->data;
@@ -362,6 +394,8 @@ static const struct conf_key class_keys[] = {
 	/* RFC 4578 §2.1: a 16-bit architecture type. */
 	{ .name = "arch", .type = CONF_LIST, .offset = offsetof(struct conf_class, arch),
 	  .elem = CONF_INT, .min = 0, .max = 65535 },
+	{ .name = "subnet", .type = CONF_LIST, .offset = offsetof(struct conf_class, subnets),
+	  .elem = CONF_CIDR, .family = AF_INET },
 	STR(conf_class, "boot_file", boot_file),
 	IP4(conf_class, "next_server", next_server),
 	OPTIONS(conf_class),
@@ -376,9 +410,10 @@ static int check_class(const struct conf *conf, const struct conf_section *sec,
 
 	if (check_options(&c->options, key, err, errlen))
 		return -1;
-	if (!conf_str_set(c->vendor_class) && !conf_str_set(c->user_class) && !c->arch.count)
+	if (!conf_str_set(c->vendor_class) && !conf_str_set(c->user_class) && !c->arch.count &&
+	    !c->subnets.count)
 		return fail(err, errlen,
-			    "a class needs vendor_class, user_class or arch to match clients");
+			    "a class needs vendor_class, user_class, arch or subnet to match clients");
 	return check_boot_name(c->boot_file, "boot_file", key, err, errlen);
 }
 

@@ -40,10 +40,10 @@ int answer_build(struct dhcp_msg *reply, const struct dhcp_msg *req,
 	if (d->verdict == VERDICT_NAK)
 		return nak(reply, req, d, server_id);
 	dhcp_msg_init_reply(reply, req, d->verdict == VERDICT_OFFER ? DHCPOFFER : DHCPACK);
-	if (d->verdict == VERDICT_ACK_INFO) {
-		/* §4.3.5: no address and no lease time for an INFORM. */
+	/* Table 3: an ACK's ciaddr is the request's. */
+	if (d->verdict != VERDICT_OFFER)
 		reply->ciaddr = req->ciaddr;
-	} else {
+	if (d->verdict != VERDICT_ACK_INFO) {
 		reply->yiaddr = d->yiaddr;
 		rc = lease_times(reply, d->lease_secs);
 		if (rc)
@@ -73,7 +73,7 @@ int answer_proxy(struct dhcp_msg *reply, const struct dhcp_msg *req,
 
 	memset(boot, 0, sizeof *boot);
 	pxe_boot_choose(cfg, req, link, host, server_id, boot);
-	if (!boot->client.pxe || !boot->file)
+	if (!(boot->client.pxe || boot->client.http) || !boot->file)
 		return -ENOENT;
 	if (cfg->d->deny_unknown && !host)
 		return -ENOENT;
@@ -86,5 +86,7 @@ int answer_proxy(struct dhcp_msg *reply, const struct dhcp_msg *req,
 	/* PXE 2.1 §2.2.4: the client machine identifier (97) goes back. */
 	if (!rc)
 		rc = dhcp_msg_copy_opt(reply, req, OPT_CLIENT_UUID);
-	return rc ? rc : pxe_reply_boot(reply, req, boot, true);
+	if (!rc)
+		rc = pxe_reply_boot(reply, req, boot, true);
+	return rc ? rc : pxe_reply_options(reply, cfg, boot);
 }

@@ -75,7 +75,8 @@ static bool held(const struct assign *a, uint32_t addr)
 
 /* Whether the client may have addr: nobody else holds it, and the client
  * did not decline it. */
-static bool usable(const struct assign *a, uint32_t addr, const struct client_key *key)
+static bool usable(const struct assign *a, uint32_t addr, const struct client_key *key,
+		   const struct dhcpd_host *host)
 {
 	struct in_addr in = net_order(addr);
 	const struct lease *l = lease_db_by_addr(a->db, in);
@@ -86,8 +87,9 @@ static bool usable(const struct assign *a, uint32_t addr, const struct client_ke
 		return false;
 	if (live(o, a->now) && !is_client(o, key))
 		return false;
-	return !h || (h->client_id_len == key->len && memcmp(h->client_id, key->id, key->len) == 0) ||
-	       (h->has_mac && key->len == 7 && memcmp(h->mac, key->id + 1, 6) == 0);
+	/* The host, not the key: one listed by mac may send a client id that
+	 * is not 01 + MAC (RFC 4361: ff, IAID, DUID). */
+	return !h || h == host;
 }
 
 /* The client's offer of addr, if any, has served its purpose (a lease now
@@ -202,16 +204,20 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 	uint32_t addr = 0;
 
 	if (fixed(host) && host->subnet == s) {
+		const struct lease *h = lease_db_by_addr(a->db, host->addr);
+
+		if (live(h, a->now) && h->state == LEASE_DECLINED)
+			return drop(d, "the host declined its fixed address: held for decline_hold");
 		d->verdict = VERDICT_OFFER;
 		d->yiaddr = host->addr;
 		d->lease_secs = lease_secs(a, req, s);
 		return;
 	}
 	/* fresh: not the client's before, so worth an echo check. */
-	if (l && range_of(s, host_order(l->addr)) && usable(a, host_order(l->addr), key)) {
+	if (l && range_of(s, host_order(l->addr)) && usable(a, host_order(l->addr), key, host)) {
 		addr = host_order(l->addr);
 	} else if (o && o->ends > a->now && range_of(s, host_order(o->addr)) &&
-		   usable(a, host_order(o->addr), key)) {
+		   usable(a, host_order(o->addr), key, host)) {
 		addr = host_order(o->addr);
 	} else if (dhcp_msg_get_ip(req, OPT_REQUESTED_IP, &asked) &&
 		   range_of(s, host_order(asked)) && !held(a, host_order(asked))) {
@@ -263,7 +269,12 @@ static void confirm(struct assign *a, const struct dhcp_msg *req, const struct c
 	const struct dhcpd_host *owner = dhcpd_config_host_by_addr(a->cfg, addr);
 
 	d->subnet = s;
-	if (!s || (addr & s->mask) != s->net)
+	d->yiaddr = net_order(addr);	/* for the log; a NAK's own yiaddr stays 0 */
+	/* RFC 2131 §4.3.2: a network we know nothing of may be another
+	 * server's; authoritative speaks for the subnets we serve only. */
+	if (!s)
+		return drop(d, "no [subnet] for the client's network");
+	if ((addr & s->mask) != s->net)
 		return nak(a, d, "the address is not on the client's network");
 	if (fixed(host) && host->subnet == s && host->addr.s_addr != net_order(addr).s_addr)
 		return nak(a, d, "the client has another fixed address");
@@ -271,10 +282,8 @@ static void confirm(struct assign *a, const struct dhcp_msg *req, const struct c
 		return nak(a, d, "the fixed address of another host");
 	if (!owner && !range_of(s, addr))
 		return nak(a, d, "the address is in no range of the subnet");
-	if (!usable(a, addr, key))
+	if (!usable(a, addr, key, host))
 		return nak(a, d, "the address belongs to another client");
-	if (a->cfg->d->deny_unknown && !host)
-		return drop(d, "unknown client (unknown_clients = deny)");
 	ack(a, req, key, s, addr, d);
 }
 
@@ -329,7 +338,9 @@ static void decline(struct assign *a, const struct dhcp_msg *req, const struct c
 		return drop(d, "DECLINE without the address (option 50)");
 	l = lease_db_by_addr(a->db, asked);
 	o = lease_table_by_addr(a->offers, asked);
-	if (!(l && is_client(l, key)) && !(o && is_client(o, key)))
+	/* A lapsed offer holds nothing: the address may be another's lease now. */
+	if ((live(l, a->now) && !is_client(l, key)) ||
+	    (!(live(l, a->now) && is_client(l, key)) && !(live(o, a->now) && is_client(o, key))))
 		return drop(d, "DECLINE of an address the client does not hold");
 	lease_from(&x, req, key, host_order(asked));
 	x.state = LEASE_DECLINED;
@@ -381,14 +392,15 @@ void assign_decide(struct assign *a, const struct dhcp_msg *req,
 	d->subnet = assign_subnet(a, req, link);
 	if (!assign_client_key(req, &key))
 		return drop(d, "no client identifier and no hardware address");
+	/* Only [host] machines get an answer: not even a NAK for the others. */
+	if (a->cfg->d->deny_unknown && !host)
+		return drop(d, "unknown client (unknown_clients = deny)");
 	/* RFC 2131 §4.3.3, §4.3.4: DECLINE and RELEASE name their server. */
 	if ((type == DHCPDECLINE || type == DHCPRELEASE) &&
 	    (!dhcp_msg_get_ip(req, OPT_SERVER_ID, &sid) || sid.s_addr != server_id.s_addr))
 		return drop(d, "addressed to another server");
 	switch (type) {
 	case DHCPDISCOVER:
-		if (a->cfg->d->deny_unknown && !host)
-			return drop(d, "unknown client (unknown_clients = deny)");
 		if (!d->subnet)
 			return drop(d, "no [subnet] for the client's network");
 		return discover(a, req, &key, d->subnet, host, d);

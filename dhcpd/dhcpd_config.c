@@ -4,26 +4,13 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dhcpd_config.h"
 #include "dhcp_msg.h"
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "str.h"
 
 static void optset_free(struct dhcpd_optset *set)
 {
@@ -102,9 +89,9 @@ static int put_keyed(struct dhcpd_optset *set, const struct conf_keyed *keyed, c
 
 		if (dhcp_opt_parse_code(it->arg, &code, msg, sizeof msg) ||
 		    dhcp_opt_parse_value(code, it->value, buf, sizeof buf, &len, msg, sizeof msg))
-			return fail(err, errlen, "option %s: %s", it->arg, msg);
+			return str_error(err, errlen, "option %s: %s", it->arg, msg);
 		if (optset_put(set, code, buf, len))
-			return fail(err, errlen, "out of memory");
+			return str_error(err, errlen, "out of memory");
 	}
 	return 0;
 }
@@ -138,13 +125,13 @@ static int build_subnet(const struct dhcpd_config *cfg, const struct conf_sectio
 	s->nranges = c->range.count / 2;
 	s->ranges = calloc(s->nranges ? s->nranges : 1, sizeof *s->ranges);
 	if (!s->ranges)
-		return fail(err, errlen, "out of memory");
+		return str_error(err, errlen, "out of memory");
 	for (size_t i = 0; i < s->nranges; i++) {
 		s->ranges[i].first = hostorder(&r[2 * i]);
 		s->ranges[i].last = hostorder(&r[2 * i + 1]);
 		s->ranges[i].pool = pool_new(s->ranges[i].first, s->ranges[i].last);
 		if (!s->ranges[i].pool)
-			return fail(err, errlen, "[subnet %s]: out of memory for its pool", s->name);
+			return str_error(err, errlen, "[subnet %s]: out of memory for its pool", s->name);
 	}
 	/* RFC 2131 §3.3 / RFC 2132 §3.3: the mask; §5.3: the broadcast address. */
 	mask_be = htonl(s->mask);
@@ -161,7 +148,7 @@ static int build_subnet(const struct dhcpd_config *cfg, const struct conf_sectio
 		rc |= optset_put(&s->opts, 26, &mtu_be, 2);
 	}
 	if (rc)
-		return fail(err, errlen, "out of memory");
+		return str_error(err, errlen, "out of memory");
 	return put_keyed(&s->opts, &c->options, err, errlen);
 }
 
@@ -190,7 +177,7 @@ static int build_host(const struct dhcpd_config *cfg, const struct conf_section 
 	/* RFC 5071 §5.1: PXELINUX's config file option. */
 	rc |= put_str(&h->opts, 209, c->pxelinux_config);
 	if (rc)
-		return fail(err, errlen, "out of memory");
+		return str_error(err, errlen, "out of memory");
 	return put_keyed(&h->opts, &c->options, err, errlen);
 }
 
@@ -204,6 +191,8 @@ static int build_class(const struct conf_section *sec, struct dhcpd_class *k, ch
 	k->user_class = conf_str_set(c->user_class) ? c->user_class : NULL;
 	k->arch = c->arch.items;
 	k->narch = c->arch.count;
+	k->nets = c->subnets.items;
+	k->nnets = c->subnets.count;
 	k->boot_file = conf_str_set(c->boot_file) ? c->boot_file : NULL;
 	k->next_server = c->next_server.v4;
 	return put_keyed(&k->opts, &c->options, err, errlen);
@@ -227,7 +216,7 @@ int dhcpd_config_build(const struct conf *conf, struct dhcpd_config **out, char 
 	size_t i;
 
 	if (!cfg)
-		return fail(err, errlen, "out of memory");
+		return str_error(err, errlen, "out of memory");
 	cfg->d = conf_get(conf, "dhcpd");
 	cfg->lease_secs = secs(cfg->d->lease_time_ms);
 	cfg->max_lease_secs = secs(cfg->d->max_lease_time_ms);
@@ -239,7 +228,7 @@ int dhcpd_config_build(const struct conf *conf, struct dhcpd_config **out, char 
 	cfg->classes = calloc(cfg->nclasses + 1, sizeof *cfg->classes);
 	if (!cfg->subnets || !cfg->hosts || !cfg->classes) {
 		dhcpd_config_free(cfg);
-		return fail(err, errlen, "out of memory");
+		return str_error(err, errlen, "out of memory");
 	}
 	if (put_keyed(&cfg->opts, &cfg->d->options, err, errlen))
 		goto fail;

@@ -61,6 +61,8 @@ struct dhcpd_class {
 	const char *user_class;		/* option 77, whole; NULL: any */
 	const long long *arch;		/* option 93 values; narch 0: any */
 	size_t narch;
+	const struct cidr *nets;	/* the client's [subnet] inside one; nnets 0: any */
+	size_t nnets;
 	const char *boot_file;
 	struct in_addr next_server;
 	struct dhcpd_optset opts;
@@ -78,7 +80,7 @@ struct dhcpd_config {
 	size_t nclasses;
 };
 
-/* From a loaded and checked conf, which must outlive the result: 0, or -1
+/* From a loaded and checked conf, which must outlive the result: 0, or -EINVAL
  * with a message in err (out of memory, a pool that cannot be made). */
 int dhcpd_config_build(const struct conf *conf, struct dhcpd_config **out, char *err,
 		       size_t errlen);

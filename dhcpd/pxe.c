@@ -84,7 +84,21 @@ static bool arch_listed(const struct dhcpd_class *k, uint16_t arch)
 	return false;
 }
 
-bool pxe_class_matches(const struct dhcpd_class *k, const struct dhcp_msg *req)
+/* Whether the client's [subnet] lies inside one of the class's networks. */
+static bool subnet_listed(const struct dhcpd_class *k, const struct dhcpd_subnet *s)
+{
+	for (size_t i = 0; s && i < k->nnets; i++) {
+		uint32_t net = ntohl(k->nets[i].addr.v4.s_addr);
+		uint32_t mask = k->nets[i].prefix ? ~0u << (32 - k->nets[i].prefix) : 0;
+
+		if ((s->net & mask) == net && (s->mask & mask) == mask)
+			return true;
+	}
+	return false;
+}
+
+bool pxe_class_matches(const struct dhcpd_class *k, const struct dhcp_msg *req,
+		       const struct dhcpd_subnet *subnet)
 {
 	uint16_t arch;
 
@@ -94,14 +108,17 @@ bool pxe_class_matches(const struct dhcpd_class *k, const struct dhcp_msg *req)
 		return false;
 	if (k->narch && !(dhcp_msg_get_u16(req, OPT_CLIENT_ARCH, &arch) && arch_listed(k, arch)))
 		return false;
+	if (k->nnets && !subnet_listed(k, subnet))
+		return false;
 	return true;
 }
 
 const struct dhcpd_class *pxe_class_find(const struct dhcpd_config *cfg,
-					 const struct dhcp_msg *req)
+					 const struct dhcp_msg *req,
+					 const struct dhcpd_subnet *subnet)
 {
 	for (size_t i = 0; i < cfg->nclasses; i++)
-		if (pxe_class_matches(&cfg->classes[i], req))
+		if (pxe_class_matches(&cfg->classes[i], req, subnet))
 			return &cfg->classes[i];
 	return NULL;
 }
@@ -161,7 +178,7 @@ void pxe_boot_choose(const struct dhcpd_config *cfg, const struct dhcp_msg *req,
 	pxe_classify(req, &b->client);
 	b->subnet = subnet;
 	b->host = host;
-	b->klass = pxe_class_find(cfg, req);
+	b->klass = pxe_class_find(cfg, req, subnet);
 	b->file = choose_file(cfg, b);
 	b->next_server = choose_next_server(cfg, b, server);
 }

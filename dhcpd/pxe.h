@@ -58,14 +58,17 @@ void pxe_classify(const struct dhcp_msg *req, struct pxe_client *c);
 
 /* Whether every criterion class k sets holds for req: vendor_class a prefix
  * of option 60; user_class equal to option 77, bare or as one of its RFC
- * 3004 items; arch holding option 93's first value.  A client that sent no
- * option 93 matches no arch list, not even "0": PXE 2.1 ROMs always send
- * it, so its absence means an OS or boot-loader DHCP client (as dnsmasq's
- * and ISC dhcpd's arch matches treat it). */
-bool pxe_class_matches(const struct dhcpd_class *k, const struct dhcp_msg *req);
-/* The first [class] in config order that matches req, or NULL. */
+ * 3004 items; arch holding option 93's first value; subnet holding the
+ * client's [subnet] (subnet may be NULL: then no subnet list matches).  A
+ * client that sent no option 93 matches no arch list, not even "0": PXE 2.1
+ * ROMs always send it, so its absence means an OS or boot-loader DHCP
+ * client (as dnsmasq's and ISC dhcpd's arch matches treat it). */
+bool pxe_class_matches(const struct dhcpd_class *k, const struct dhcp_msg *req,
+		       const struct dhcpd_subnet *subnet);
+/* The first [class] in config order that matches req on subnet, or NULL. */
 const struct dhcpd_class *pxe_class_find(const struct dhcpd_config *cfg,
-					 const struct dhcp_msg *req);
+					 const struct dhcp_msg *req,
+					 const struct dhcpd_subnet *subnet);
 
 /* Classifies req, finds its class and chooses its boot into *b.  subnet and
  * host may be NULL; server is the address the reply goes out from (network

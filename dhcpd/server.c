@@ -362,9 +362,9 @@ static const struct iface *arrival_iface(struct dhcpd *srv, int ifindex)
 	struct iface_table fresh;
 	char err[256];
 
-	if (ifc || now - srv->last_iface_scan_us < IFACE_RESCAN_US)
+	if ((ifc && ifc->served) || now - srv->last_iface_scan_us < IFACE_RESCAN_US)
 		return ifc;
-	/* An interface that came up or got its address after the start. */
+	/* An interface that came up or got its subnet's address after the start. */
 	srv->last_iface_scan_us = now;
 	if (iface_table_load(&fresh, srv->cfg, err, sizeof err) == 0) {
 		iface_table_free(&srv->ifaces);
@@ -523,26 +523,15 @@ static int build(struct dhcpd *srv, const struct conf *conf, struct dhcpd_config
 {
 	char err[512];
 
+	*cfg = NULL;
 	if (dhcpd_config_build(conf, cfg, err, sizeof err) < 0) {
 		log_err("%s", err);
-		return -1;
-	}
-	if ((*cfg)->d->mode == DHCPD_MODE_SERVER && !(*cfg)->nsubnets) {
-		log_err("no [subnet] section: pxe-dhcpd has no addresses to hand out "
-			"(or set mode = proxy)");
-		dhcpd_config_free(*cfg);
 		return -1;
 	}
 	if (iface_table_load(ifaces, *cfg, err, sizeof err) < 0) {
 		log_err("%s", err);
 		dhcpd_config_free(*cfg);
-		return -1;
-	}
-	if ((*cfg)->d->mode == DHCPD_MODE_PROXY && !(*cfg)->d->interfaces.count &&
-	    !(*cfg)->nsubnets) {
-		log_err("mode = proxy: name the interfaces to serve (interface =)");
-		iface_table_free(ifaces);
-		dhcpd_config_free(*cfg);
+		*cfg = NULL;
 		return -1;
 	}
 	if (!iface_served(ifaces))
@@ -641,6 +630,9 @@ int dhcpd_reload(struct dhcpd *srv, const struct conf *conf)
 		log_err("mode and lease_file change only with a restart");
 		return -1;
 	}
+	if (strcmp(next->user, srv->conf->user) != 0 ||
+	    strcmp(next->daemon.pidfile, srv->conf->daemon.pidfile) != 0)
+		log_notice("user and pidfile take effect at the next restart");
 	if (build(srv, conf, &cfg, &ifaces) < 0)
 		return -1;
 	dhcpd_config_free(srv->cfg);

@@ -126,13 +126,15 @@ def test_unknown_option_is_rejected(daemon, daemons):
 @pytest.mark.parametrize("daemon", DAEMONS)
 def test_check_config_accepts_good_file(daemon, daemons, make_config, tmp_path):
     path = make_config(f"""
-        ; pxesuite test config: every key the schema has today
+        ; pxesuite test config
         [global]
         log = stderr        ; inline comment
         log_level = debug
 
         [dhcpd]
         pidfile = {tmp_path}/d.pid
+        [subnet 10.77.0.0/24]
+        range = 10.77.0.100 10.77.0.200
         [tftpd]
         pidfile = {tmp_path}/t.pid
         [nfsd]
@@ -145,12 +147,24 @@ def test_check_config_accepts_good_file(daemon, daemons, make_config, tmp_path):
         "--check-config wrote a pidfile"
 
 
-@pytest.mark.parametrize("daemon", DAEMONS)
+@pytest.mark.parametrize("daemon", ["tftpd", "nfsd"])
 def test_check_config_accepts_empty_file(daemon, daemons, make_config):
     path = make_config("")
     cp = daemons.run(daemon, ["--check-config", "--config", path])
     assert cp.returncode == 0, cp.stderr
     assert cp.stdout.strip() == f"{path}: ok"
+
+
+def test_dhcpd_check_config_wants_something_to_serve(daemons, make_config):
+    # The schema is the suite's, so the other daemons take a file without a
+    # [subnet]; pxe-dhcpd itself would have nothing to hand out.
+    path = make_config("")
+    cp = daemons.run("dhcpd", ["--check-config", "--config", path])
+    assert cp.returncode == 1
+    assert cp.stderr.strip() == (f"{path}: [dhcpd]: no [subnet] section: no addresses to hand "
+                                 "out (add one, or set mode = proxy)")
+    cp = daemons.run("dhcpd", ["--check-config", "--config", path, "--proxy"])
+    assert cp.returncode == 1 and "name the interfaces to serve" in cp.stderr, cp.stderr
 
 
 @pytest.mark.parametrize("daemon", DAEMONS)

@@ -184,7 +184,8 @@ static const char *next_server_for(const struct dhcp_msg *req)
 
 static const char *class_for(const struct dhcp_msg *req)
 {
-	const struct dhcpd_class *k = pxe_class_find(cfg, req);
+	const struct dhcpd_class *k =
+		pxe_class_find(cfg, req, dhcpd_config_subnet_of(cfg, 0x0a4d0064));
 
 	return k ? k->name : NULL;
 }
@@ -429,6 +430,24 @@ static void test_class_matches_by_arch_list(void **state)
 	req_init(&m);
 	req_arch(&m, 0);
 	assert_null(class_for(&m));
+}
+
+/* A relay's network gets its own boot files through a class. */
+static void test_class_matches_by_subnet(void **state)
+{
+	struct dhcp_msg m;
+	const struct dhcpd_subnet *near, *far;
+
+	(void)state;
+	load("[subnet 10.77.0.0/24]\n[subnet 10.88.1.0/24]\n"
+	     "[class remote]\nsubnet = 10.88.0.0/16\nboot_file = remote.0\n");
+	near = dhcpd_config_subnet_of(cfg, 0x0a4d0064);
+	far = dhcpd_config_subnet_of(cfg, 0x0a580164);
+	req_init(&m);
+	assert_non_null(far);
+	assert_string_equal(pxe_class_find(cfg, &m, far)->name, "remote");
+	assert_null(pxe_class_find(cfg, &m, near));
+	assert_null(pxe_class_find(cfg, &m, NULL));
 }
 
 /* PXE ROMs always send option 93; an OS's DHCP client does not, and must
@@ -1029,6 +1048,7 @@ int main(void)
 		T(test_class_matches_by_user_class_either_form),
 		T(test_class_matches_by_arch_list),
 		T(test_class_arch_needs_option_93),
+		T(test_class_matches_by_subnet),
 		T(test_class_needs_every_criterion),
 		T(test_first_matching_class_in_file_order_wins),
 		T(test_boot_file_by_arch),
