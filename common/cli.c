@@ -308,8 +308,11 @@ int cli_load_config(const struct cli *cli, const struct cli_spec *spec,
 	if (conf_check(conf, err) < 0)
 		goto fail;
 	if (spec->check && spec->check(conf, msg, sizeof msg) < 0) {
-		snprintf(err->msg, sizeof err->msg, "%s: %s",
-			 conf->path ? conf->path : "built-in defaults", msg);
+		if (spec->check_says_where)
+			snprintf(err->msg, sizeof err->msg, "%s", msg);
+		else
+			snprintf(err->msg, sizeof err->msg, "%s: %s",
+				 conf->path ? conf->path : "built-in defaults", msg);
 		goto fail;
 	}
 	return 0;

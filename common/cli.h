@@ -36,6 +36,9 @@ struct cli_spec {
 	 * every load: --check-config, start and reload.  0, or -1 with a
 	 * message in err (the file's name is put before it). */
 	int (*check)(const struct conf *conf, char *err, size_t errlen);
+	/* check's messages start with their own "FILE:LINE: " (pxe-nfsd's
+	 * exports live in more than one file): nothing is put before them. */
+	bool check_says_where;
 };
 
 /* A key set on the command line, in argv order. */

@@ -51,6 +51,10 @@ root = $work/tftp
 address = 10.77.0.1:69
 [nfsd]
 pidfile = $work/pxe-nfsd.pid
+state_dir = $work/nfsd-state
+; the demo's namespace runs no rpcbind: fixed ports, unregistered
+require_rpcbind = no
+mount_port = 20048
 INI
 
 for d in dhcpd tftpd nfsd; do

@@ -42,6 +42,13 @@ void export_table_init(struct export_table *t)
 	t->count = 0;
 }
 
+void export_init(struct export *e)
+{
+	memset(e, 0, sizeof *e);
+	e->fd = -1;
+	e->nocross_fd = -1;
+}
+
 void export_dispose(struct export *e)
 {
 	free(e->path);
@@ -50,8 +57,15 @@ void export_dispose(struct export *e)
 	free(e->real);
 	if (e->fd >= 0)
 		close(e->fd);
-	memset(e, 0, sizeof *e);
-	e->fd = -1;
+	if (e->nocross_fd >= 0)
+		close(e->nocross_fd);
+	for (size_t i = 0; i < e->nsubs; i++) {
+		free(e->subs[i].rel);
+		if (e->subs[i].fd >= 0)
+			close(e->subs[i].fd);
+	}
+	free(e->subs);
+	export_init(e);
 }
 
 void export_table_free(struct export_table *t)
@@ -168,8 +182,7 @@ int export_table_add(struct export_table *t, struct export *e, char *err, size_t
 	}
 	t->exports = v;
 	v[t->count++] = *e;
-	memset(e, 0, sizeof *e);
-	e->fd = -1;
+	export_init(e);
 	return 0;
 }
 
@@ -314,8 +327,7 @@ int export_table_load_ini(struct export_table *t, const struct conf *conf, char 
 
 	export_table_init(&tmp);
 	while (rc == 0 && (sec = conf_next(conf, "export", sec))) {
-		memset(&e, 0, sizeof e);
-		e.fd = -1;
+		export_init(&e);
 		rc = ini_export(conf, sec, &e, err, errlen);
 		if (rc)
 			export_dispose(&e);
@@ -342,6 +354,59 @@ int export_table_load(struct export_table *t, const struct conf *conf, char *err
 		rc = export_table_merge(t, &tmp, err, errlen);
 	export_table_free(&tmp);
 	return rc;
+}
+
+/* ---------------------------------------------------------------- export ids */
+
+/* FNV-1a: a fixed function, so an id computed by one build is computed the
+ * same by the next (handles outlive upgrades too).  The top bit keeps
+ * derived ids apart from the small fsid= numbers admins write. */
+uint32_t export_id_hash(const char *tag, const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t h = 2166136261u;
+
+	for (; *tag; tag++)
+		h = (h ^ (unsigned char)*tag) * 16777619u;
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return 0x80000000u | h;
+}
+
+static uint32_t id_of(const struct export *e)
+{
+	if (e->fsid.has_num)
+		return e->fsid.num;
+	if (e->fsid.has_uuid)
+		return export_id_hash("uuid:", e->fsid.uuid, sizeof e->fsid.uuid);
+	return export_id_hash("path:", e->path, strlen(e->path));
+}
+
+int export_table_ids(struct export_table *t, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < t->count; i++) {
+		struct export *e = &t->exports[i];
+
+		e->id = id_of(e);
+		for (size_t j = 0; j < i; j++) {
+			const struct export *o = &t->exports[j];
+
+			if (o->id == e->id)
+				return where_err(err, errlen, -EEXIST, e->file, e->line,
+						 "%s gets the handle id %#x of %s at %s:%u: set "
+						 "fsid= on one of them", e->path, e->id, o->path,
+						 o->file, o->line);
+		}
+	}
+	return 0;
+}
+
+const struct export *export_by_id(const struct export_table *t, uint32_t id)
+{
+	for (size_t i = 0; i < t->count; i++)
+		if (t->exports[i].id == id)
+			return &t->exports[i];
+	return NULL;
 }
 
 /* ---------------------------------------------------------------- the filesystem */

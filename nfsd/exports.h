@@ -23,6 +23,14 @@ struct export_client {
 	unsigned line;			/* where it is written */
 };
 
+/* A filesystem mounted below an export, for clients with crossmnt. */
+struct export_sub {
+	uint32_t id;			/* in its handles and fattr3.fsid */
+	char *rel;			/* its mount point below the export's path */
+	int fd;				/* its root, O_RDONLY (mount_fd) */
+	int mount_id;
+};
+
 struct export {
 	char *path;			/* normalized: what a MNT names */
 	char *file;			/* where it is written, for messages */
@@ -31,11 +39,19 @@ struct export {
 	size_t nclients;
 	struct export_fsid fsid;	/* what its clients' fsid= options agree on */
 	bool names;			/* some client is a name or wildcard: resolve clients */
+	/* From export_table_ids(): */
+	uint32_t id;			/* in its handles and fattr3.fsid; see there */
 	/* From export_table_open(): */
 	int fd;				/* the directory, O_RDONLY (fh.h's mount_fd); -1 before */
 	char *real;			/* path with every symlink resolved */
 	dev_t dev;
 	ino_t ino;
+	/* From the server, which owns the descriptor (closed by export_dispose): */
+	int mount_id;			/* of fd, from fh_probe */
+	int nocross_fd;			/* fd's directory in a clone of its mount alone, or -1 */
+	int nocross_mount_id;
+	struct export_sub *subs;	/* mounted below it (crossmnt) */
+	size_t nsubs;
 };
 
 struct export_table {
@@ -44,6 +60,8 @@ struct export_table {
 };
 
 void export_table_init(struct export_table *t);
+/* An empty export: no descriptors. */
+void export_init(struct export *e);
 void export_table_free(struct export_table *t);
 
 /* Each of these adds exports to t: 0, or a negative errno with "FILE:LINE:
@@ -72,6 +90,17 @@ int export_add_client(struct export *e, const struct export_host *host,
 		      const struct export_opts *opts, unsigned line, char *err, size_t errlen);
 /* Frees what e owns and closes its descriptor. */
 void export_dispose(struct export *e);
+
+/* Gives every export its id, the number its handles carry (fh.h): fsid=N
+ * when set; else a 31-bit hash, top bit set, of the fsid UUID when set, or
+ * else of the normalized path.  Each stays the same across restarts as long
+ * as the export keeps its fsid or path.  0, or -EEXIST with "FILE:LINE:
+ * message" naming both exports when two get one id (set fsid= on one). */
+int export_table_ids(struct export_table *t, char *err, size_t errlen);
+/* A derived id: a hash of tag and data, top bit set. */
+uint32_t export_id_hash(const char *tag, const void *data, size_t len);
+/* The export with that id, or NULL. */
+const struct export *export_by_id(const struct export_table *t, uint32_t id);
 
 /* Opens each export's directory (O_RDONLY: open_by_handle_at(2) refuses an
  * O_PATH mount_fd) and records where it really is.

@@ -255,7 +255,7 @@ static int parse_line(struct lexer *lx, struct export_table *t, struct token *to
 	int rc;
 
 	memset(&ls, 0, sizeof ls);
-	ls.e.fd = -1;
+	export_init(&ls.e);
 	export_opts_init(&ls.defaults);
 	rc = read_token(lx, tok, true);
 	if (rc)

@@ -48,6 +48,9 @@ def suite_config(tmp_path, log="auto", log_level="info", extra=""):
 
         [nfsd]
         pidfile = {tmp_path}/pxe-nfsd.pid
+        state_dir = {tmp_path}/nfsd-state
+        require_rpcbind = no
+        mount_port = 20048
         """) + extra
 
 

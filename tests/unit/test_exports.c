@@ -1515,10 +1515,51 @@ static void test_open_errors(void **state)
 
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
 
+
+/* ---------------------------------------------------------------- export ids */
+
+static void test_ids_come_from_fsid_or_else_from_the_path(void **state)
+{
+	uint32_t a, b;
+
+	(void)state;
+	parse_ok("/srv/a *(ro)\n/srv/b *(ro,fsid=7)\n/srv/c *(ro,fsid=root)\n");
+	assert_int_equal(export_table_ids(&table, err, sizeof err), 0);
+	a = find("/srv/a")->id;
+	assert_true(a & 0x80000000u);
+	assert_int_equal(find("/srv/b")->id, 7);
+	assert_int_equal(find("/srv/c")->id, 0);
+	assert_ptr_equal(export_by_id(&table, 7), find("/srv/b"));
+	assert_null(export_by_id(&table, 8));
+	/* the same path gives the same id in another table, and in another run */
+	export_table_free(&table);
+	parse_ok("/srv/other *\n/srv/a *\n");
+	assert_int_equal(export_table_ids(&table, err, sizeof err), 0);
+	b = find("/srv/a")->id;
+	assert_int_equal(a, b);
+	assert_int_not_equal(find("/srv/other")->id, b);
+	assert_int_equal(export_id_hash("path:", "/srv/a", 6), a);
+}
+
+static void test_two_exports_with_one_id_are_refused(void **state)
+{
+	char text[128];
+
+	(void)state;
+	snprintf(text, sizeof text, "/srv/a *\n/srv/b *(fsid=%u)\n",
+		 export_id_hash("path:", "/srv/a", 6));
+	parse_ok(text);
+	assert_int_equal(export_table_ids(&table, err, sizeof err), -EEXIST);
+	assert_non_null(strstr(err, "exports:2: /srv/b gets the handle id"));
+	assert_non_null(strstr(err, "set fsid= on one of them"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_tftpboot_star_ro_sync_works_as_written),
+		T(test_ids_come_from_fsid_or_else_from_the_path),
+		T(test_two_exports_with_one_id_are_refused),
 		T(test_several_clients_each_with_options),
 		T(test_client_without_options_gets_defaults),
 		T(test_dash_options_are_defaults_for_later_clients),

@@ -1,0 +1,276 @@
+/* NFS v3 procedures that find and read files: LOOKUP, ACCESS, READLINK and
+ * READ (RFC 1813 §3.3.3 - §3.3.6).  Each opens what a handle names, checks
+ * the caller's rights as the kernel would for that caller (cred.h), and
+ * never follows a symlink on the client's behalf. */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "nfs3.h"
+
+/* ---------------------------------------------------------------- LOOKUP */
+
+/* RFC 1813 §3.3.3: a name is one component.  '/' cannot be in one (INVAL,
+ * as the RFC leaves it to the server), the empty name names nothing. */
+static nfsstat3 check_name(const char *name)
+{
+	size_t len = strlen(name);
+
+	if (len == 0)
+		return NFS3ERR_NOENT;
+	if (len > NAME_MAX)
+		return NFS3ERR_NAMETOOLONG;
+	if (strchr(name, '/'))
+		return NFS3ERR_INVAL;
+	return NFS3_OK;
+}
+
+/* Depth of the deepest directory ".." is checked from. */
+#define WALK_UP_MAX 4096
+
+/* Whether the parent of dirfd lies inside the export: walking up from it
+ * meets the export's root before the top of the filesystem.  Only a
+ * directory moved out of the export fails this (its handle still opens:
+ * handles name inodes, as with kernel nfsd's no_subtree_check); a client
+ * holding one must not climb from it to the rest of the filesystem. */
+static bool parent_inside_export(const struct nfs3_call *c, int dirfd)
+{
+	struct statx st, up;
+	int fd = openat(dirfd, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), next;
+	bool inside = false;
+
+	for (int depth = 0; fd >= 0 && depth < WALK_UP_MAX; depth++) {
+		if (nfs3_stat(fd, NULL, &st) < 0)
+			break;
+		if (nfs3_is_export_root(c, &st)) {
+			inside = true;
+			break;
+		}
+		next = openat(fd, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 || nfs3_stat(next, NULL, &up) < 0 ||
+		    (up.stx_ino == st.stx_ino && up.stx_dev_major == st.stx_dev_major &&
+		     up.stx_dev_minor == st.stx_dev_minor)) {
+			if (next >= 0)
+				close(next);
+			break;		/* the top, and no export root on the way */
+		}
+		close(fd);
+		fd = next;
+	}
+	if (fd >= 0)
+		close(fd);
+	return inside;
+}
+
+/* The handle of name in dir: "." is dir, ".." at the export's root is the
+ * root again (the client never climbs out of its export), a mount point
+ * below it is what the export's view shows (server.h). */
+static int lookup_handle(const struct nfs3_call *c, int dirfd, const struct statx *dir,
+			 const char **name, nfs_fh3 *out, char *buf)
+{
+	int rc;
+
+	if (strcmp(*name, ".") == 0 || (strcmp(*name, "..") == 0 && nfs3_is_export_root(c, dir)))
+		*name = NULL;
+	else if (strcmp(*name, "..") == 0 && !parent_inside_export(c, dirfd))
+		return -EACCES;
+	rc = nfs3_handle(c, dirfd, *name, out, buf);
+	/* Without a private view (an export added by a reload) a name can
+	 * lead onto another filesystem; there is no handle for what lies
+	 * under it, so for the client it is not there. */
+	return rc == -EXDEV ? -ENOENT : rc;
+}
+
+void nfs3_lookup(struct nfs3_call *c, LOOKUP3args *a, LOOKUP3res *r)
+{
+	static char buf[FH_MAX];
+	LOOKUP3resok *ok = &r->LOOKUP3res_u.resok;
+	const char *name = a->what.name;
+	struct statx dir;
+	int fd, rc;
+
+	r->status = nfs3_resolve(c, &a->what.dir, O_PATH | O_NOFOLLOW, &fd);
+	if (r->status != NFS3_OK)
+		return;
+	rc = nfs3_stat(fd, NULL, &dir);
+	if (rc == 0 && !S_ISDIR(dir.stx_mode))
+		rc = -ENOTDIR;
+	if (rc == 0 && (r->status = check_name(name)) != NFS3_OK)
+		goto fail;
+	/* RFC 1813 §3.3.3 leaves the check to the server: kernel nfsd asks
+	 * for search permission on the directory */
+	if (rc == 0)
+		rc = cred_access(&c->cred, fd, X_OK);
+	if (rc == 0)
+		rc = lookup_handle(c, fd, &dir, &name, &ok->object, buf);
+	r->status = nfs3_status(rc, "LOOKUP");
+	if (r->status != NFS3_OK)
+		goto fail;
+	nfs3_post_op(c, fd, name, &ok->obj_attributes);
+	nfs3_post_op(c, fd, NULL, &ok->dir_attributes);
+	close(fd);
+	return;
+fail:
+	nfs3_post_op(c, fd, NULL, &r->LOOKUP3res_u.resfail.dir_attributes);
+	close(fd);
+}
+
+/* ---------------------------------------------------------------- ACCESS */
+
+/* RFC 1813 §3.3.4: each bit asked is granted when the kernel would let the
+ * caller do that; modifying ones never on a read-only export. */
+static uint32_t access_granted(const struct nfs3_call *c, int fd, const struct statx *st,
+			       uint32_t asked)
+{
+	bool dir = S_ISDIR(st->stx_mode);
+	uint32_t got = 0;
+
+	if ((asked & ACCESS3_READ) && cred_access(&c->cred, fd, R_OK) == 0)
+		got |= ACCESS3_READ;
+	if ((asked & (ACCESS3_LOOKUP | ACCESS3_EXECUTE)) && cred_access(&c->cred, fd, X_OK) == 0)
+		got |= asked & (dir ? ACCESS3_LOOKUP : ACCESS3_EXECUTE);
+	if (c->opts.rw && (asked & (ACCESS3_MODIFY | ACCESS3_EXTEND | ACCESS3_DELETE)) &&
+	    cred_access(&c->cred, fd, W_OK) == 0)
+		got |= asked & (ACCESS3_MODIFY | ACCESS3_EXTEND | (dir ? ACCESS3_DELETE : 0));
+	return got;
+}
+
+void nfs3_access(struct nfs3_call *c, ACCESS3args *a, ACCESS3res *r)
+{
+	struct statx st;
+	int fd, rc;
+
+	r->status = nfs3_resolve(c, &a->object, O_PATH | O_NOFOLLOW, &fd);
+	if (r->status != NFS3_OK)
+		return;
+	rc = nfs3_stat(fd, NULL, &st);
+	r->status = nfs3_status(rc, "ACCESS statx");
+	if (rc == 0) {
+		nfs3_fattr(c, &st,
+			   &r->ACCESS3res_u.resok.obj_attributes.post_op_attr_u.attributes);
+		r->ACCESS3res_u.resok.obj_attributes.attributes_follow = TRUE;
+		r->ACCESS3res_u.resok.access = access_granted(c, fd, &st, a->access);
+	}
+	close(fd);
+}
+
+/* ---------------------------------------------------------------- READLINK */
+
+/* RFC 1813 §3.3.5: the link's text as stored; what it points at is the
+ * client's business, and the server never follows it. */
+void nfs3_readlink(struct nfs3_call *c, READLINK3args *a, READLINK3res *r)
+{
+	static char target[PATH_MAX + 1];
+	struct statx st;
+	ssize_t n;
+	int fd, rc;
+
+	r->status = nfs3_resolve(c, &a->symlink, O_PATH | O_NOFOLLOW, &fd);
+	if (r->status != NFS3_OK)
+		return;
+	rc = nfs3_stat(fd, NULL, &st);
+	if (rc == 0 && !S_ISLNK(st.stx_mode))
+		rc = -EINVAL;
+	if (rc == 0) {
+		n = readlinkat(fd, "", target, sizeof target - 1);
+		rc = n < 0 ? -errno : n >= (ssize_t)sizeof target - 1 ? -ENAMETOOLONG : 0;
+		if (rc == 0)
+			target[n] = '\0';
+	}
+	r->status = nfs3_status(rc, "READLINK");
+	if (rc == 0) {
+		nfs3_post_op(c, fd, NULL, &r->READLINK3res_u.resok.symlink_attributes);
+		r->READLINK3res_u.resok.data = target;
+	} else {
+		nfs3_post_op(c, fd, NULL, &r->READLINK3res_u.resfail.symlink_attributes);
+	}
+	close(fd);
+}
+
+/* ---------------------------------------------------------------- READ */
+
+/* The buffer of every READ: the call's reply is encoded from it before the
+ * next call comes. */
+static char *read_buf(void)
+{
+	static char *buf;
+
+	if (!buf)
+		buf = malloc(NFS3_IO_MAX_TCP);
+	return buf;
+}
+
+/* Opened for reading only once it is known to be a regular file: opening
+ * a FIFO or a device could block or act on the device. */
+static nfsstat3 open_regular(struct nfs3_call *c, const nfs_fh3 *fh, int *fd,
+			     struct statx *st)
+{
+	nfsstat3 status = nfs3_resolve(c, fh, O_PATH | O_NOFOLLOW, fd);
+	int rc;
+
+	if (status != NFS3_OK)
+		return status;
+	rc = nfs3_stat(*fd, NULL, st);
+	if (rc == 0 && S_ISDIR(st->stx_mode))
+		rc = -EISDIR;
+	else if (rc == 0 && !S_ISREG(st->stx_mode))
+		rc = -EINVAL;
+	else if (rc == 0 && !nfs3_may_read(c, *fd, st))
+		rc = -EACCES;
+	if (rc < 0)
+		return nfs3_status(rc, "READ");
+	close(*fd);
+	/* the same handle names the same inode: a regular file still */
+	return nfs3_resolve(c, fh, O_RDONLY | O_NOFOLLOW | O_NOCTTY, fd);
+}
+
+void nfs3_read(struct nfs3_call *c, READ3args *a, READ3res *r)
+{
+	READ3resok *ok = &r->READ3res_u.resok;
+	char *buf = read_buf();
+	uint32_t count = a->count < nfs3_io_max(c) ? a->count : nfs3_io_max(c);
+	struct statx st;
+	ssize_t n = 0;
+	int fd;
+
+	r->status = open_regular(c, &a->file, &fd, &st);
+	if (r->status != NFS3_OK) {
+		nfs3_post_op(c, fd, NULL, &r->READ3res_u.resfail.file_attributes);
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	if (!buf) {
+		r->status = NFS3ERR_SERVERFAULT;
+		close(fd);
+		return;
+	}
+	/* past INT64_MAX no file has data: an empty read at its end */
+	if (a->offset <= INT64_MAX && count > 0) {
+		do
+			n = pread(fd, buf, count, (off_t)a->offset);
+		while (n < 0 && errno == EINTR);
+	}
+	if (n < 0) {
+		r->status = nfs3_status(-errno, "READ pread");
+		nfs3_post_op(c, fd, NULL, &r->READ3res_u.resfail.file_attributes);
+		close(fd);
+		return;
+	}
+	/* attributes after the read, and eof from the size they show */
+	if (nfs3_stat(fd, NULL, &st) == 0) {
+		ok->file_attributes.attributes_follow = TRUE;
+		nfs3_fattr(c, &st, &ok->file_attributes.post_op_attr_u.attributes);
+	}
+	close(fd);
+	ok->count = (count3)n;
+	ok->eof = a->offset > INT64_MAX || a->offset + (uint64_t)n >= st.stx_size;
+	ok->data.data_len = (u_int)n;
+	ok->data.data_val = buf;
+}
