@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "str.h"
 
 #define LOG_LINE_MAX 1024
 
@@ -67,27 +68,6 @@ int log_level_from_name(const char *name)
 	return -1;
 }
 
-/* Copies src into dst escaping control bytes as \xNN; always terminates. */
-static void escape_controls(char *dst, size_t dstsz, const char *src)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0;
-
-	for (; *src && o + 5 < dstsz; src++) {
-		unsigned char c = (unsigned char)*src;
-
-		if (c >= 0x20 && c != 0x7f) {
-			dst[o++] = (char)c;
-			continue;
-		}
-		dst[o++] = '\\';
-		dst[o++] = 'x';
-		dst[o++] = hex[c >> 4];
-		dst[o++] = hex[c & 15];
-	}
-	dst[o] = '\0';
-}
-
 static void emit_stderr(int level, const char *msg)
 {
 	char line[LOG_LINE_MAX + 128];
@@ -121,7 +101,7 @@ static void log_vmsg(int level, const char *fmt, va_list ap)
 	char raw[LOG_LINE_MAX], msg[LOG_LINE_MAX];
 
 	vsnprintf(raw, sizeof raw, fmt, ap);
-	escape_controls(msg, sizeof msg, raw);
+	str_escape_controls(msg, sizeof msg, raw);
 	if (log_dest == LOG_DEST_SYSLOG)
 		syslog(level, "%s: %s", level_names[level], msg);
 	else

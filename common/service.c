@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "progress.h"
 #include "service.h"
 #include "suite_conf.h"
 
@@ -93,6 +94,21 @@ static void null_fd(int target)
 	close(fd);
 }
 
+/* Recording for pxectl status is a help, never a reason not to serve. */
+static void start_progress(const struct service *svc, const struct conf_global *g)
+{
+	int rc;
+
+	if (!g->progress)
+		return;
+	rc = progress_open(g->progress_dir, svc->spec->prog);
+	if (rc == -EBUSY)
+		log_notice("progress: %s/%s.progress is in use by another process; not "
+			   "recording", g->progress_dir, svc->spec->prog);
+	else if (rc < 0)
+		log_notice("progress: %s: %s; not recording", g->progress_dir, strerror(-rc));
+}
+
 int service_start(struct service *svc, const char *pidfile)
 {
 	const struct conf_global *g = conf_get(&svc->conf, "global");
@@ -122,6 +138,7 @@ int service_start(struct service *svc, const char *pidfile)
 		log_err("pidfile %s: %s", pidfile, strerror(-rc));
 		return -1;
 	}
+	start_progress(svc, g);
 	svc->loop = loop_new();
 	if (!svc->loop || loop_on_signal(svc->loop, SIGHUP, on_reload, svc) < 0 ||
 	    loop_on_signal(svc->loop, SIGTERM, on_stop, svc) < 0 ||
@@ -173,6 +190,7 @@ void service_end(struct service *svc)
 	}
 	if (svc->loop)
 		loop_free(svc->loop);
+	progress_close();
 	conf_free(&svc->conf);
 	cli_free(&svc->cli);
 	log_close();

@@ -31,3 +31,29 @@ int str_error(char *err, size_t errlen, const char *fmt, ...)
 	}
 	return -EINVAL;
 }
+
+void str_escape_controls(char *dst, size_t dstsz, const char *src)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (!dstsz)
+		return;
+	for (; *src; src++) {
+		unsigned char c = (unsigned char)*src;
+
+		if (c >= 0x20 && c != 0x7f) {
+			if (o + 1 >= dstsz)
+				break;
+			dst[o++] = (char)c;
+			continue;
+		}
+		if (o + 4 >= dstsz)
+			break;
+		dst[o++] = '\\';
+		dst[o++] = 'x';
+		dst[o++] = hex[c >> 4];
+		dst[o++] = hex[c & 15];
+	}
+	dst[o] = '\0';
+}

@@ -13,4 +13,8 @@ void str_append(char *buf, size_t size, const char *fmt, ...)
 int str_error(char *err, size_t errlen, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Copies src into dst (dstsz bytes) with control bytes written as \xNN, so
+ * that text a client chose cannot forge lines; always terminates. */
+void str_escape_controls(char *dst, size_t dstsz, const char *src);
+
 #endif

@@ -16,6 +16,10 @@ static const struct conf_key global_keys[] = {
 	  .def = "auto", .choices = log_dests },
 	{ .name = "log_level", .type = CONF_ENUM, .offset = offsetof(struct conf_global, log_level),
 	  .def = "info", .choices = log_levels },
+	{ .name = "progress", .type = CONF_BOOL, .offset = offsetof(struct conf_global, progress),
+	  .def = "yes" },
+	{ .name = "progress_dir", .type = CONF_PATH,
+	  .offset = offsetof(struct conf_global, progress_dir), .def = RUNSTATEDIR "/pxesuite" },
 	{ 0 }
 };
 

@@ -16,6 +16,8 @@ enum suite_log_dest {
 struct conf_global {
 	int log;		/* enum suite_log_dest */
 	int log_level;		/* index into the level names: err .. debug */
+	bool progress;		/* record each client's steps for pxectl status */
+	char *progress_dir;
 };
 
 /* What every daemon section has. */

@@ -18,6 +18,12 @@ struct outgoing {
 	size_t len;
 	uint8_t pkt[DHCP_MSG_MAX_LEN];
 	char log[400];
+	/* What the reply tells pxectl status (progress.h) once it has left. */
+	const char *event;		/* "offer", "ack", "nak", "proxy-offer", "proxy-ack" */
+	char client[INET_ADDRSTRLEN];	/* yiaddr; "" when the reply gives none */
+	char mac[24];
+	char boot_file[128];		/* "" when the reply names none */
+	char note[128];			/* pxe_boot_format(), or a NAK's reason */
 };
 
 /* The sockets a reply may leave by. */

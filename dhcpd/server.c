@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "answer.h"
+#include "progress.h"
 #include "send.h"
 #include "server.h"
 #include "sock.h"
@@ -65,10 +66,12 @@ static void deliver(struct dhcpd *srv, const struct outgoing *o)
 	struct send_socks socks = { srv->fd, srv->proxy_fd, srv->packet_fd };
 	int rc = send_outgoing(&socks, o);
 
-	if (rc < 0)
+	if (rc < 0) {
 		log_limited(&srv->noisy, LOG_WARNING, "%s: not sent: %s", o->log, strerror(-rc));
-	else
-		log_info("%s", o->log);
+		return;
+	}
+	log_info("%s", o->log);
+	progress_note(o->event, o->client, o->mac, o->boot_file, "%s", o->note);
 }
 
 static struct outgoing *pending_add(struct dhcpd *srv)
@@ -145,9 +148,40 @@ static void describe(const struct dhcpd *srv, const struct arrival *in, const ch
 		 why ? ": " : "", why ? why : "");
 }
 
+static const char *progress_event(uint8_t type, bool proxy)
+{
+	switch (type) {
+	case DHCPOFFER:
+		return proxy ? "proxy-offer" : "offer";
+	case DHCPNAK:
+		return "nak";
+	default:
+		return proxy ? "proxy-ack" : "ack";
+	}
+}
+
+/* What pxectl status learns from the reply: who, and which boot file. */
+static void note_step(const struct dhcpd *srv, const struct arrival *in, uint8_t type,
+		      const struct pxe_boot *boot, const char *why, struct outgoing *o)
+{
+	struct in_addr yiaddr = srv->reply.yiaddr;
+
+	o->event = progress_event(type, srv->conf->mode == DHCPD_MODE_PROXY || in->proxy_port);
+	if (!yiaddr.s_addr || !inet_ntop(AF_INET, &yiaddr, o->client, sizeof o->client))
+		o->client[0] = '\0';
+	hw_str(&srv->req, o->mac, sizeof o->mac);
+	snprintf(o->boot_file, sizeof o->boot_file, "%s", boot && boot->file ? boot->file : "");
+	if (why)
+		snprintf(o->note, sizeof o->note, "%s", why);
+	else if (boot)
+		pxe_boot_format(boot, o->note, sizeof o->note);
+	else
+		o->note[0] = '\0';
+}
+
 /* Encodes srv->reply for its route into o; false when it cannot be (logged). */
 static bool prepare(struct dhcpd *srv, const struct arrival *in, uint8_t type, const char *what,
-		    struct outgoing *o)
+		    const struct pxe_boot *boot, const char *why, struct outgoing *o)
 {
 	struct reply_origin origin = { .src = in->from, .to_proxy_port = in->proxy_port,
 				       .frame_ok = srv->packet_fd >= 0 };
@@ -171,12 +205,13 @@ static bool prepare(struct dhcpd *srv, const struct arrival *in, uint8_t type, c
 	o->src = in->local;
 	o->len = res.len;
 	snprintf(o->log, sizeof o->log, "%s", what);
+	note_step(srv, in, type, boot, why, o);
 	return true;
 }
 
 /* Sends srv->reply now, or queues it behind the turn's commit. */
 static void transmit(struct dhcpd *srv, const struct arrival *in, uint8_t type,
-		     bool durable, const char *what)
+		     bool durable, const char *what, const struct pxe_boot *boot, const char *why)
 {
 	struct outgoing now, *o = durable ? pending_add(srv) : &now;
 
@@ -184,7 +219,7 @@ static void transmit(struct dhcpd *srv, const struct arrival *in, uint8_t type,
 		log_limited(&srv->noisy, LOG_ERR, "%s: out of memory", what);
 		return;
 	}
-	if (!prepare(srv, in, type, what, o)) {
+	if (!prepare(srv, in, type, what, boot, why, o)) {
 		if (durable)
 			srv->npending--;
 		return;
@@ -256,7 +291,7 @@ static bool ping_pending(const struct dhcpd *srv, const struct dhcp_msg *req)
 /* Starts the check of an OFFER in srv->reply; false when there is no check
  * to wait for (the caller sends at once). */
 static bool ping_first(struct dhcpd *srv, const struct arrival *in, unsigned attempt,
-		       const char *what)
+		       const char *what, const struct pxe_boot *boot)
 {
 	struct ping_wait *w;
 	int rc;
@@ -267,7 +302,7 @@ static bool ping_first(struct dhcpd *srv, const struct arrival *in, unsigned att
 	if (!w)
 		return false;
 	*w = (struct ping_wait){ .srv = srv, .in = *in, .req = srv->req, .attempt = attempt };
-	if (!prepare(srv, in, DHCPOFFER, what, &w->offer)) {
+	if (!prepare(srv, in, DHCPOFFER, what, boot, NULL, &w->offer)) {
 		free(w);
 		return true;	/* nothing to send anyway */
 	}
@@ -313,7 +348,7 @@ static void serve_proxy(struct dhcpd *srv, const struct arrival *in)
 		log_limited(&srv->noisy, LOG_WARNING, "%s: %s", what, strerror(-rc));
 		return;
 	}
-	transmit(srv, in, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK, false, what);
+	transmit(srv, in, type == DHCPDISCOVER ? DHCPOFFER : DHCPACK, false, what, &boot, NULL);
 }
 
 static void serve(struct dhcpd *srv, const struct arrival *in, unsigned attempt)
@@ -347,10 +382,11 @@ static void serve(struct dhcpd *srv, const struct arrival *in, unsigned attempt)
 		log_limited(&srv->noisy, LOG_WARNING, "%s: %s", what, strerror(-rc));
 		return;
 	}
-	if (d.verdict == VERDICT_OFFER && d.fresh && ping_first(srv, in, attempt, what))
+	if (d.verdict == VERDICT_OFFER && d.fresh && ping_first(srv, in, attempt, what, &boot))
 		return;
 	transmit(srv, in, d.verdict == VERDICT_OFFER ? DHCPOFFER :
-		 d.verdict == VERDICT_NAK ? DHCPNAK : DHCPACK, d.durable, what);
+		 d.verdict == VERDICT_NAK ? DHCPNAK : DHCPACK, d.durable, what, &boot,
+		 d.verdict == VERDICT_NAK ? d.why : NULL);
 }
 
 /* ---------------------------------------------------------------- receiving */

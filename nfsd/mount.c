@@ -15,6 +15,7 @@
 #include "log.h"
 #include "mount.h"
 #include "mount3_prot.h"
+#include "progress.h"
 #include "server.h"
 
 /* RFC 1813 §5.2.1 names a privileged port as below 1024 (IPPORT_RESERVED). */
@@ -181,6 +182,26 @@ static mountstat3 mnt(struct nfsd *d, SVCXPRT *xprt, const char *dir, struct mnt
 	return MNT3_OK;
 }
 
+/* For pxectl status: which client mounted what, or why it could not. */
+static void note_mount(SVCXPRT *xprt, const char *dir, mountstat3 status)
+{
+	static const char *const why[] = {
+		[MNT3ERR_NOENT] = "no such directory", [MNT3ERR_ACCES] = "access denied",
+		[MNT3ERR_NOTDIR] = "not a directory", [MNT3ERR_INVAL] = "invalid path",
+		[MNT3ERR_NAMETOOLONG] = "name too long",
+	};
+	char host[ADDR_STRLEN];
+	uint16_t port;
+
+	nfsd_host_str(nfsd_caller(xprt, &port), host);
+	if (status == MNT3_OK)
+		progress_note("mount", host, NULL, dir, "ok");
+	else
+		progress_note("mount-fail", host, NULL, dir, "%s",
+			      (size_t)status < sizeof why / sizeof why[0] && why[status] ?
+			      why[status] : "server fault");
+}
+
 /* ---------------------------------------------------------------- DUMP, EXPORT */
 
 static void dump(struct nfsd *d, SVCXPRT *xprt)
@@ -260,6 +281,7 @@ void mount_dispatch(struct svc_req *rq, SVCXPRT *xprt, void *arg)
 		if (rq->rq_proc == MOUNTPROC3_MNT) {
 			memset(&reply, 0, sizeof reply);
 			reply.res.fhs_status = mnt(d, xprt, dir, &reply);
+			note_mount(xprt, dir, reply.res.fhs_status);
 			svc_sendreply(xprt, (xdrproc_t)xdr_mountres3, &reply.res);
 		} else {
 			char path[EXPORT_PATH_MAX + 1];

@@ -17,6 +17,7 @@
 #include "negotiate.h"
 #include "server.h"
 #include "sock.h"
+#include "progress.h"
 #include "transfer.h"
 
 /* Requests taken from one socket per wake-up, so one busy socket cannot
@@ -130,8 +131,12 @@ static const char *error_text(int rc)
 static void log_refused(const struct request *rq,
 			const struct tftp_request *req, const char *why)
 {
+	char ip[ADDR_STRLEN];
+
 	log_info("tftp: %s %s %s %s", rq->client_str, req->opcode == TFTP_WRQ ? "WRQ" : "RRQ",
 		 req->filename, why);
+	progress_note("tftp-fail", addr_ip_str(&rq->client_ip, ip), NULL, req->filename, "%s",
+		      why);
 }
 
 /* The running transfer a request may repeat: same client port, same file,
@@ -310,7 +315,7 @@ static void start_transfer(struct tftpd *srv, const struct request *rq,
 			   const struct tftp_request *req)
 {
 	struct negotiate_result res;
-	char name[PATH_NAME_MAX];
+	char name[PATH_NAME_MAX], ip[ADDR_STRLEN];
 	uint64_t size = 0;
 	const char *why;
 	struct xfer *x;
@@ -354,6 +359,8 @@ static void start_transfer(struct tftpd *srv, const struct request *rq,
 		return;
 	}
 	admit(srv, x);
+	progress_note(x->write ? "tftp-put" : "tftp-get", addr_ip_str(&x->client_ip, ip), NULL,
+		      x->name, "%s", x->options);
 	xfer_start(x, res.send_oack, &res.oack);
 }
 

@@ -12,6 +12,7 @@
 #include <netinet/udp.h>
 #include <unistd.h>
 
+#include "progress.h"
 #include "server.h"
 #include "transfer.h"
 
@@ -501,6 +502,14 @@ void xfer_end(struct xfer *x, const char *outcome)
 		 x->options, (unsigned long long)x->bytes,
 		 (unsigned long long)(us / 1000000), (unsigned long long)(us / 1000 % 1000),
 		 outcome ? outcome : "ok");
+	if (outcome)
+		progress_note("tftp-fail", addr_ip_str(&x->client_ip, client), NULL, x->name,
+			      "%s", outcome);
+	else
+		progress_note("tftp-done", addr_ip_str(&x->client_ip, client), NULL, x->name,
+			      "bytes=%llu %llu.%03llus", (unsigned long long)x->bytes,
+			      (unsigned long long)(us / 1000000),
+			      (unsigned long long)(us / 1000 % 1000));
 	x->state = XFER_DONE;
 	loop_timer_cancel(x->srv->loop, &x->timer);
 	loop_unwatch(x->srv->loop, x->sock);

@@ -32,6 +32,17 @@ if [ -z "$PYTHON3" ] || ! "$PYTHON3" -c 'import pytest' >/dev/null 2>&1; then
 	exit 77
 fi
 
+# The daemons record their clients' progress in /run/pxesuite unless a
+# config says otherwise: a test run keeps those records to itself, in a
+# private mount namespace with a tmpfs of its own there.
+if [ "$(id -u)" = 0 ] && [ -z "$PXESUITE_TEST_RUN" ] && command -v unshare >/dev/null; then
+	export PXESUITE_TEST_RUN=1
+	mkdir -p /run/pxesuite || exit 99
+	exec unshare --mount --propagation private sh -c \
+		'mount -t tmpfs -o mode=755,size=64m pxesuite-test /run/pxesuite && exec "$0" "$@"' \
+		"$0" "$@"
+fi
+
 # The source tree may be read-only (make distcheck): no bytecode, no pytest cache.
 export PYTHONDONTWRITEBYTECODE=1
 cd "$here" || exit 99

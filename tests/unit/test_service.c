@@ -29,14 +29,16 @@ static const struct cli_spec spec = {
 };
 
 static char dir[] = "/tmp/test_service.XXXXXX";
-static char conf_path[256], pid_path[256];
+static char conf_path[256], pid_path[256], progress_dir[256], progress_path[300];
 
+/* text's last section is [global]: the progress records go to the test's
+ * own directory. */
 static void write_conf(const char *text)
 {
 	FILE *f = fopen(conf_path, "w");
 
 	assert_non_null(f);
-	fputs(text, f);
+	fprintf(f, "%sprogress_dir = %s\n", text, progress_dir);
 	fclose(f);
 }
 
@@ -46,6 +48,8 @@ static int setup(void **state)
 		return -1;
 	snprintf(conf_path, sizeof conf_path, "%s/pxesuite.ini", dir);
 	snprintf(pid_path, sizeof pid_path, "%s/test.pid", dir);
+	snprintf(progress_dir, sizeof progress_dir, "%s/run", dir);
+	snprintf(progress_path, sizeof progress_path, "%s/pxe-test.progress", progress_dir);
 	return 0;
 }
 
@@ -53,6 +57,8 @@ static int teardown(void **state)
 {
 	unlink(conf_path);
 	unlink(pid_path);
+	unlink(progress_path);
+	rmdir(progress_dir);
 	return rmdir(dir);
 }
 
@@ -103,6 +109,8 @@ static int run_until_signals(void *arg)
 			   ARGV("-f", "-C", conf_path)) == 0);
 	CHECK(service_start(&svc, pid_path) == 0);
 	CHECK(stat(pid_path, &st) == 0 && st.st_size > 0);
+	/* the progress ring is open before any privilege drop */
+	CHECK(stat(progress_path, &st) == 0 && st.st_size > 0);
 	service_ready(&svc);
 	loop_timer_init(&t1, send_signal, &hup);
 	loop_timer_init(&t2, send_signal, &term);
