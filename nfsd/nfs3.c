@@ -157,30 +157,6 @@ int nfs3_handle(const struct nfs3_call *c, int dirfd, const char *name, nfs_fh3 
 
 /* ---------------------------------------------------------------- dispatch */
 
-union nfs3_args {
-	GETATTR3args getattr;
-	SETATTR3args setattr;
-	LOOKUP3args lookup;
-	ACCESS3args access;
-	READLINK3args readlink;
-	READ3args read;
-	WRITE3args write;
-	CREATE3args create;
-	MKDIR3args mkdir;
-	SYMLINK3args symlink;
-	MKNOD3args mknod;
-	REMOVE3args remove;
-	RMDIR3args rmdir;
-	RENAME3args rename;
-	LINK3args link;
-	READDIR3args readdir;
-	READDIRPLUS3args readdirplus;
-	FSSTAT3args fsstat;
-	FSINFO3args fsinfo;
-	PATHCONF3args pathconf;
-	COMMIT3args commit;
-};
-
 union nfs3_res {
 	nfsstat3 status;
 	GETATTR3res getattr;
@@ -244,6 +220,13 @@ static const struct proc procs[] = {
 				   xdr_PATHCONF3res),
 	[NFSPROC3_COMMIT] = PROC("COMMIT", nfs3_commit, xdr_COMMIT3args, xdr_COMMIT3res),
 };
+
+xdrproc_t nfs3_args_xdr(rpcproc_t proc)
+{
+	if (proc == NFSPROC3_NULL || proc >= sizeof procs / sizeof procs[0])
+		return NULL;
+	return procs[proc].args;
+}
 
 void nfs3_dispatch(struct svc_req *rq, SVCXPRT *xprt, void *arg)
 {

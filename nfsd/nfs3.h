@@ -19,6 +19,35 @@
 /* The NFS v3 program's dispatch routine (rpc.h); arg is the struct nfsd. */
 void nfs3_dispatch(struct svc_req *rq, SVCXPRT *xprt, void *arg);
 
+/* The arguments of any procedure, decoded. */
+union nfs3_args {
+	GETATTR3args getattr;
+	SETATTR3args setattr;
+	LOOKUP3args lookup;
+	ACCESS3args access;
+	READLINK3args readlink;
+	READ3args read;
+	WRITE3args write;
+	CREATE3args create;
+	MKDIR3args mkdir;
+	SYMLINK3args symlink;
+	MKNOD3args mknod;
+	REMOVE3args remove;
+	RMDIR3args rmdir;
+	RENAME3args rename;
+	LINK3args link;
+	READDIR3args readdir;
+	READDIRPLUS3args readdirplus;
+	FSSTAT3args fsstat;
+	FSINFO3args fsinfo;
+	PATHCONF3args pathconf;
+	COMMIT3args commit;
+};
+
+/* The XDR routine of a procedure's arguments: NULL for NULL (no arguments)
+ * and for a procedure that does not exist. */
+xdrproc_t nfs3_args_xdr(rpcproc_t proc);
+
 /* FSINFO's rtmax and wtmax: one READ or WRITE moves at most this much over
  * TCP; over UDP a reply must fit one datagram, so 32 KiB as kernel nfsd. */
 #define NFS3_IO_MAX_TCP	(1024 * 1024)

@@ -1,8 +1,9 @@
 /* Fuzz target for pxe-nfsd's NFS v3 argument decoders (rpcgen's xdr_*3args
- * from nfsd/proto/nfs3_prot.x, what svc_getargs runs on every call): the
- * first byte picks the procedure, the rest is its arguments as sent.  What
- * decodes must encode again, and decode from that to the same encoding;
- * xdr_free then frees everything decoding allocated (LeakSanitizer checks).
+ * from nfsd/proto/nfs3_prot.x, which the dispatcher's svc_getargs runs on
+ * every call): the first byte picks the procedure, the rest is its
+ * arguments as sent.  What decodes must encode again, and decode from that
+ * to the same encoding; xdr_free then frees everything decoding allocated
+ * (LeakSanitizer checks).
  * The seeds in corpus/fuzz_nfs3_args/ are calls of nfs-cp, nfs-cat, nfs-ls,
  * libnfs-op and the tests' raw client, recorded on the wire. */
 #include <config.h>
@@ -12,62 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "nfs3_prot.h"
+#include "nfs3.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-union args {
-	GETATTR3args getattr;
-	SETATTR3args setattr;
-	LOOKUP3args lookup;
-	ACCESS3args access;
-	READLINK3args readlink;
-	READ3args read;
-	WRITE3args write;
-	CREATE3args create;
-	MKDIR3args mkdir;
-	SYMLINK3args symlink;
-	MKNOD3args mknod;
-	REMOVE3args remove;
-	RMDIR3args rmdir;
-	RENAME3args rename;
-	LINK3args link;
-	READDIR3args readdir;
-	READDIRPLUS3args readdirplus;
-	FSSTAT3args fsstat;
-	FSINFO3args fsinfo;
-	PATHCONF3args pathconf;
-	COMMIT3args commit;
-};
-
-#define DEC(fn) ((xdrproc_t)(fn))
-
-/* RFC 1813 §3: indexed by procedure number; NULL takes no arguments. */
-static const xdrproc_t decoders[] = {
-	[NFSPROC3_GETATTR] = DEC(xdr_GETATTR3args),
-	[NFSPROC3_SETATTR] = DEC(xdr_SETATTR3args),
-	[NFSPROC3_LOOKUP] = DEC(xdr_LOOKUP3args),
-	[NFSPROC3_ACCESS] = DEC(xdr_ACCESS3args),
-	[NFSPROC3_READLINK] = DEC(xdr_READLINK3args),
-	[NFSPROC3_READ] = DEC(xdr_READ3args),
-	[NFSPROC3_WRITE] = DEC(xdr_WRITE3args),
-	[NFSPROC3_CREATE] = DEC(xdr_CREATE3args),
-	[NFSPROC3_MKDIR] = DEC(xdr_MKDIR3args),
-	[NFSPROC3_SYMLINK] = DEC(xdr_SYMLINK3args),
-	[NFSPROC3_MKNOD] = DEC(xdr_MKNOD3args),
-	[NFSPROC3_REMOVE] = DEC(xdr_REMOVE3args),
-	[NFSPROC3_RMDIR] = DEC(xdr_RMDIR3args),
-	[NFSPROC3_RENAME] = DEC(xdr_RENAME3args),
-	[NFSPROC3_LINK] = DEC(xdr_LINK3args),
-	[NFSPROC3_READDIR] = DEC(xdr_READDIR3args),
-	[NFSPROC3_READDIRPLUS] = DEC(xdr_READDIRPLUS3args),
-	[NFSPROC3_FSSTAT] = DEC(xdr_FSSTAT3args),
-	[NFSPROC3_FSINFO] = DEC(xdr_FSINFO3args),
-	[NFSPROC3_PATHCONF] = DEC(xdr_PATHCONF3args),
-	[NFSPROC3_COMMIT] = DEC(xdr_COMMIT3args),
-};
-
-#define NPROCS (sizeof decoders / sizeof decoders[0])
 
 static void check(int ok)
 {
@@ -75,7 +23,7 @@ static void check(int ok)
 		abort();
 }
 
-static int decode(xdrproc_t proc, char *buf, size_t len, union args *a)
+static int decode(xdrproc_t proc, char *buf, size_t len, union nfs3_args *a)
 {
 	XDR x;
 	int ok;
@@ -88,7 +36,7 @@ static int decode(xdrproc_t proc, char *buf, size_t len, union args *a)
 	return ok;
 }
 
-static size_t encode(xdrproc_t proc, union args *a, char *buf, size_t cap)
+static size_t encode(xdrproc_t proc, union nfs3_args *a, char *buf, size_t cap)
 {
 	size_t len;
 	XDR x;
@@ -102,15 +50,14 @@ static size_t encode(xdrproc_t proc, union args *a, char *buf, size_t cap)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	union args a, b;
+	union nfs3_args a, b;
 	xdrproc_t proc;
 	size_t cap, n1, n2;
 	char *in, *e1, *e2;
 	int ok;
 
-	if (size < 1 || size > (2u << 20) || data[0] >= NPROCS || !decoders[data[0]])
+	if (size < 1 || size > (2u << 20) || !(proc = nfs3_args_xdr(data[0])))
 		return 0;
-	proc = decoders[data[0]];
 	/* a copy of exactly the arguments: a read past them is caught */
 	in = malloc(size - 1 ? size - 1 : 1);
 	check(in != NULL);
