@@ -65,6 +65,8 @@ nfsstat3 nfs3_status(int rc, const char *what)
 		return NFS3ERR_DQUOT;
 	case EOPNOTSUPP:
 		return NFS3ERR_NOTSUPP;
+	case EWOULDBLOCK:
+		return NFS3ERR_JUKEBOX;
 	case ESTALE:
 		return NFS3ERR_STALE;
 	case EBADMSG:

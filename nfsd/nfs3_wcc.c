@@ -96,7 +96,11 @@ int nfs3_reopen(const struct nfs3_call *c, int fd, const struct statx *st, int f
 	rc = cred_enter(&c->cred, how);
 	if (rc < 0)
 		return rc;
-	rc = open(nfs3_fd_path(fd, path), flags | O_CLOEXEC | O_NOCTTY);
+	/* O_NONBLOCK: a lease held on the file (Samba's, say) makes the open
+	 * fail with EWOULDBLOCK (NFS3ERR_JUKEBOX: try again) instead of
+	 * stopping the server until it is broken; on a regular file it
+	 * changes nothing else */
+	rc = open(nfs3_fd_path(fd, path), flags | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (rc < 0)
 		rc = -errno;
 	cred_leave();

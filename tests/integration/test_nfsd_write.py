@@ -2,7 +2,9 @@
 # REMOVE, RMDIR, RENAME, LINK, COMMIT) against real clients: libnfs-utils' nfs-cp, and
 # libnfs-op (tests/integration/libnfs_op.c, libnfs's own API) for what nfs-cp does not do;
 # the raw RPC client of nfs_lab.py for verifiers, squashing and what no real client sends.
+import fcntl
 import os
+import signal
 import stat
 import time
 
@@ -108,6 +110,12 @@ def test_libnfs_writes_renames_removes_and_makes_directories(lab):
     assert not os.path.exists(lab.path("gone")) and not os.path.exists(lab.path("hardlink.bin"))
     assert f"stat dir/renamed.bin mode=0100644 uid=1000 gid=1000 size={3 * MiB + 5} " \
         "nlink=1" in lines, lines
+    # writing over an existing file truncates it first
+    small = os.path.join(lab.tmp, "small.bin")
+    small_sha = nl.write_random(small, 100)
+    lines, cp = libnfs_op(lab, "put", small, "dir/renamed.bin", "unstable", uid=1000, gid=1000)
+    assert_all_ok(lines, cp, 1)
+    assert nl.sha256_file(os.path.join(d, "renamed.bin")) == small_sha
     # what another user may not do, the kernel refuses as it would locally
     lines, cp = libnfs_op(lab, "rm", "dir/renamed.bin", "mkdir", "dir/sub", "755",
                           "chown", "dir/sync.bin", "1001", "1000", uid=1001, gid=1001)
@@ -303,6 +311,27 @@ def test_async_export_answers_stable_writes_without_syncing(lab):
     assert st == nl.NFS3_OK and committed == nl.FILE_SYNC
     assert nfs.commit(fh)[:2] == (nl.NFS3_OK, verf)
     assert open(lab.path("a.bin"), "rb").read() == b"async"
+
+
+def test_a_leased_file_gets_jukebox_instead_of_stalling_the_server(lab):
+    lab.write("leased.txt", b"x")
+    os.chmod(lab.path("leased.txt"), 0o666)
+    start_rw(lab)
+    nfs = lab.rpc()
+    fh = nfs.lookup(lab.mount(), "leased.txt")[1]
+    old = signal.signal(signal.SIGIO, signal.SIG_IGN)     # the lease break's signal
+    fd = os.open(lab.path("leased.txt"), os.O_RDONLY)
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_RDLCK)
+        t0 = time.monotonic()
+        assert nfs.write(fh, 0, b"y")[0] == 10008           # NFS3ERR_JUKEBOX
+        assert time.monotonic() - t0 < 2
+        assert lab.rpc().getattr(fh)[0] == nl.NFS3_OK
+        fcntl.fcntl(fd, fcntl.F_SETLEASE, fcntl.F_UNLCK)
+    finally:
+        os.close(fd)
+        signal.signal(signal.SIGIO, old)
+    assert nfs.write(fh, 0, b"y")[0] == nl.NFS3_OK
 
 
 # ------------------------------------------------------------------ hostile calls
