@@ -1,8 +1,8 @@
 /* Caller identities and the daemon's privileges.  The daemon runs as its
- * user with three capabilities; a permission check switches the file system
- * ids and groups to the caller's, asks the kernel, and switches back.  Only
- * the file system ids change, so nothing else the process does (sockets,
- * rpcbind) sees the caller. */
+ * user with a few capabilities; a call that touches files switches the file
+ * system ids and groups to the caller's, lets the kernel decide, and
+ * switches back.  Only the file system ids change, so nothing else the
+ * process does (sockets, rpcbind) sees the caller. */
 #include <config.h>
 
 #include <errno.h>
@@ -21,7 +21,21 @@
 #include "daemon.h"
 #include "log.h"
 
-#define KEPT_CAPS ((1u << CAP_DAC_READ_SEARCH) | (1u << CAP_SETUID) | (1u << CAP_SETGID))
+#define CAP(c) (1u << (c))
+/* Always effective: open_by_handle_at(2), and switching ids per call. */
+#define BASE_CAPS (CAP(CAP_DAC_READ_SEARCH) | CAP(CAP_SETUID) | CAP(CAP_SETGID))
+/* Effective only while serving a caller mapped to uid 0 (no_root_squash):
+ * what root may do to files on a kernel NFS server. */
+#define ROOT_CAPS (CAP(CAP_CHOWN) | CAP(CAP_DAC_OVERRIDE) | CAP(CAP_FOWNER) | \
+		   CAP(CAP_FSETID) | CAP(CAP_MKNOD))
+#define KEPT_CAPS (BASE_CAPS | ROOT_CAPS)
+/* While serving anyone else: only the way back. */
+#define CALLER_CAPS (CAP(CAP_SETUID) | CAP(CAP_SETGID))
+
+/* Set once the daemon runs as its user: the capabilities it holds, which
+ * cred_enter and cred_leave make effective by turns.  0: still root (user
+ * root), where the kernel's own fixup on file system uid changes does. */
+static uint32_t permitted_caps;
 
 /* ---------------------------------------------------------------- identities */
 
@@ -118,14 +132,15 @@ static int say(char *err, size_t errlen, int rc, const char *what)
 	return rc;
 }
 
-/* The state every start ends in: the three capabilities permitted and
- * effective, the file system uid 0 (see cred.h), no way back to full root. */
-static int settle(char *err, size_t errlen)
+/* The state every start ends in: permitted the capabilities kept (those of
+ * ROOT_CAPS that were there to keep), effective BASE_CAPS, the file system
+ * uid 0 (see cred.h), no way back to full root. */
+static int settle(uint32_t permitted, char *err, size_t errlen)
 {
 	struct __user_cap_data_struct d[2];
 	int rc;
 
-	rc = caps_set(KEPT_CAPS, KEPT_CAPS);
+	rc = caps_set(permitted, BASE_CAPS);
 	if (rc < 0)
 		return say(err, errlen, rc, "capset");
 	setfsuid(0);
@@ -136,8 +151,9 @@ static int settle(char *err, size_t errlen)
 	rc = caps_get(d);
 	if (rc < 0)
 		return say(err, errlen, rc, "capget");
-	if ((d[0].effective & KEPT_CAPS) != KEPT_CAPS)
+	if ((d[0].effective & BASE_CAPS) != BASE_CAPS)
 		return say(err, errlen, -EPERM, "capabilities kept");
+	permitted_caps = permitted;
 	return 0;
 }
 
@@ -153,15 +169,19 @@ int cred_drop_privileges(const char *user, char *err, size_t errlen)
 	}
 	if (geteuid() != 0) {
 		rc = caps_get(d);
-		if (rc < 0 || (d[0].permitted & KEPT_CAPS) != KEPT_CAPS) {
+		if (rc < 0 || (d[0].permitted & BASE_CAPS) != BASE_CAPS) {
 			snprintf(err, errlen, "started as uid %ld without CAP_DAC_READ_SEARCH, "
 				 "CAP_SETUID and CAP_SETGID: start as root, or grant them "
 				 "(systemd: AmbientCapabilities=)", (long)geteuid());
 			return -EPERM;
 		}
+		if ((d[0].permitted & ROOT_CAPS) != ROOT_CAPS)
+			log_notice("not started as root, without some of CAP_CHOWN, "
+				   "CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID and CAP_MKNOD: "
+				   "no_root_squash clients get less than root's rights");
 		log_debug("not started as root: running as uid %ld with the capabilities "
 			  "it needs", (long)geteuid());
-		return settle(err, errlen);
+		return settle(d[0].permitted & KEPT_CAPS, err, errlen);
 	}
 	rc = daemon_user_lookup(user, &u);
 	if (rc < 0) {
@@ -182,7 +202,7 @@ int cred_drop_privileges(const char *user, char *err, size_t errlen)
 	if (setgroups((size_t)u.ngroups, u.groups) < 0 ||
 	    setresgid(u.gid, u.gid, u.gid) < 0 || setresuid(u.uid, u.uid, u.uid) < 0)
 		return say(err, errlen, -errno, "becoming the user");
-	return settle(err, errlen);
+	return settle(KEPT_CAPS, err, errlen);
 }
 
 uid_t cred_become_registrant(void)
@@ -200,12 +220,12 @@ void cred_leave_registrant(uid_t euid)
 		log_debug("seteuid(%ld): %s", (long)euid, strerror(errno));
 }
 
-/* ---------------------------------------------------------------- checks */
+/* ---------------------------------------------------------------- switching */
 
 /* The groups last given to setgroups, so that a run of calls from one
  * caller costs no setgroups each.  The file system gid and the groups stay
- * the last caller's between checks: only the file system uid (0) matters
- * to the capability, and the daemon creates no files while it serves. */
+ * the last caller's between calls: only the file system uid (0) matters
+ * to the capabilities, and the daemon creates files only as a caller. */
 static struct {
 	bool valid;
 	uint32_t gid;
@@ -237,21 +257,61 @@ static int use_groups(const struct cred *c)
 	return 0;
 }
 
-int cred_access(const struct cred *c, int fd, int mode)
+/* The capabilities effective while serving c. */
+static uint32_t caller_caps(const struct cred *c, unsigned how)
 {
+	uint32_t eff = c->uid == 0 ? BASE_CAPS | ROOT_CAPS : CALLER_CAPS;
+
+	if (how & CRED_OWNER_OVERRIDE)
+		eff |= CAP(CAP_DAC_OVERRIDE);
+	return eff & permitted_caps;
+}
+
+int cred_enter(const struct cred *c, unsigned how)
+{
+	struct __user_cap_data_struct d[2];
 	int rc;
 
 	rc = use_groups(c);
 	if (rc < 0)
 		return rc;
 	setfsuid(c->uid);
-	/* setfsuid cannot report failure: read the id back, or a check
-	 * would run with the server's capability and let everything in */
+	/* setfsuid cannot report failure: read the id back, or the call
+	 * would run with the server's capabilities and let everything in */
 	if ((uint32_t)setfsuid((uid_t)-1) != c->uid) {
 		setfsuid(0);
 		return -EPERM;
 	}
-	rc = faccessat(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
+	if (permitted_caps)
+		rc = caps_set(permitted_caps, caller_caps(c, how));
+	else if ((how & CRED_OWNER_OVERRIDE) && (rc = caps_get(d)) == 0)
+		/* still root: the kernel dropped the file capabilities for a
+		 * caller other than 0; this one comes back for the open */
+		rc = caps_set(d[0].permitted, d[0].effective | CAP(CAP_DAC_OVERRIDE));
+	if (rc < 0)
+		cred_leave();
+	return rc;
+}
+
+void cred_leave(void)
+{
 	setfsuid(0);
+	/* going back to file system uid 0 raised every permitted file
+	 * capability: keep only the daemon's own */
+	if (permitted_caps && caps_set(permitted_caps, BASE_CAPS) < 0)
+		log_err("capset: %s", strerror(errno));
+}
+
+/* ---------------------------------------------------------------- checks */
+
+int cred_access(const struct cred *c, int fd, int mode)
+{
+	int rc;
+
+	rc = cred_enter(c, 0);
+	if (rc < 0)
+		return rc;
+	rc = faccessat(fd, "", mode, AT_EMPTY_PATH | AT_EACCESS) < 0 ? -errno : 0;
+	cred_leave();
 	return rc;
 }

@@ -1,7 +1,7 @@
 /* Whose rights an NFS call runs with: the caller's AUTH_SYS or AUTH_NONE
  * identity squashed by its export's options, the kernel's permission checks
- * made as that identity, and the daemon's own privileges (a user with three
- * capabilities kept). */
+ * and file creation made as that identity, and the daemon's own privileges
+ * (a user with a few capabilities kept). */
 #ifndef PXE_NFSD_CRED_H
 #define PXE_NFSD_CRED_H
 
@@ -37,15 +37,30 @@ void cred_from_request(const struct svc_req *rq, struct cred *c, unsigned *flavo
 void cred_squash(struct cred *c, unsigned flavor, const struct export_opts *o);
 
 /* Start-up.  As root: keeps CAP_DAC_READ_SEARCH (open_by_handle_at(2)),
- * CAP_SETUID and CAP_SETGID (setfsuid, setfsgid, setgroups per call), drops
+ * CAP_SETUID and CAP_SETGID (setfsuid, setfsgid, setgroups per call)
+ * effective, and CAP_CHOWN, CAP_DAC_OVERRIDE, CAP_FOWNER, CAP_FSETID and
+ * CAP_MKNOD permitted only, for callers mapped to uid 0 (cred_enter); drops
  * every other capability from the bounding set, becomes user, and sets
- * no_new_privs and SECBIT_NOROOT.  Started as another user, it needs those
- * three capabilities permitted (systemd AmbientCapabilities=).  The file
- * system uid is then 0, so that CAP_DAC_READ_SEARCH stays effective between
- * calls: the kernel drops it whenever cred_access switches to a caller and
- * raises it again on the way back.  user "root" or "0" keeps root.  0, or
- * a negative errno with the reason in err. */
+ * no_new_privs and SECBIT_NOROOT.  Started as another user, it needs the
+ * first three permitted (systemd AmbientCapabilities=) and keeps what it
+ * has of the other five.  The file system uid is then 0, so that
+ * CAP_DAC_READ_SEARCH stays effective between calls.  user "root" or "0"
+ * keeps root.  0, or a negative errno with the reason in err. */
 int cred_drop_privileges(const char *user, char *err, size_t errlen);
+
+/* cred_enter's how: the owner of a file may open it for writing whatever
+ * its mode says, as kernel nfsd lets it (a file created read-only is
+ * written next); the caller checks the ownership. */
+#define CRED_OWNER_OVERRIDE 1u
+
+/* The file system calls that follow run as c: its file system uid and
+ * gid and its groups, so that the kernel checks permissions as c and new
+ * files are c's.  For a caller mapped to uid 0 root's file capabilities
+ * (cred_drop_privileges) are effective; for anyone else none but the way
+ * back.  0, or a negative errno with nothing switched. */
+int cred_enter(const struct cred *c, unsigned how);
+/* Back to the daemon's own file system uid and capabilities. */
+void cred_leave(void);
 
 /* Whether c may access the file of fd (O_PATH is enough) for mode, a mask
  * of R_OK, W_OK and X_OK, as the kernel decides for that caller — mode bits,

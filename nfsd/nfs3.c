@@ -63,6 +63,10 @@ nfsstat3 nfs3_status(int rc, const char *what)
 		return NFS3ERR_NOTEMPTY;
 	case EDQUOT:
 		return NFS3ERR_DQUOT;
+	case EOPNOTSUPP:
+		return NFS3ERR_NOTSUPP;
+	case EWOULDBLOCK:
+		return NFS3ERR_JUKEBOX;
 	case ESTALE:
 		return NFS3ERR_STALE;
 	case EBADMSG:
@@ -153,82 +157,7 @@ int nfs3_handle(const struct nfs3_call *c, int dirfd, const char *name, nfs_fh3 
 	return 0;
 }
 
-/* ---------------------------------------------------------------- modifying procedures */
-
-/* The handle every modifying procedure's arguments start with: the object,
- * the file, or the directory of the name to change. */
-static const nfs_fh3 *modified_handle(rpcproc_t proc, const void *args)
-{
-	switch (proc) {
-	case NFSPROC3_SETATTR:
-		return &((const SETATTR3args *)args)->object;
-	case NFSPROC3_WRITE:
-		return &((const WRITE3args *)args)->file;
-	case NFSPROC3_CREATE:
-		return &((const CREATE3args *)args)->where.dir;
-	case NFSPROC3_MKDIR:
-		return &((const MKDIR3args *)args)->where.dir;
-	case NFSPROC3_SYMLINK:
-		return &((const SYMLINK3args *)args)->where.dir;
-	case NFSPROC3_MKNOD:
-		return &((const MKNOD3args *)args)->where.dir;
-	case NFSPROC3_REMOVE:
-		return &((const REMOVE3args *)args)->object.dir;
-	case NFSPROC3_RMDIR:
-		return &((const RMDIR3args *)args)->object.dir;
-	case NFSPROC3_RENAME:
-		return &((const RENAME3args *)args)->from.dir;
-	case NFSPROC3_LINK:
-		return &((const LINK3args *)args)->file;
-	default:
-		return &((const COMMIT3args *)args)->file;
-	}
-}
-
-/* SETATTR, WRITE, CREATE, MKDIR, SYMLINK, MKNOD, REMOVE, RMDIR, RENAME,
- * LINK and COMMIT, until they are written: NFS3ERR_ROFS on a read-only
- * export (RFC 1813 §3.3: what every modifying call on one gets), and
- * NFS3ERR_NOTSUPP on a read-write one — nothing is ever changed.  Every
- * result of these starts with the status, and a zeroed failure arm says
- * "no attributes" for each wcc_data and post_op_attr in it. */
-static void nfs3_modify_unimplemented(struct nfs3_call *c, rpcproc_t proc, void *args,
-				      void *res)
-{
-	nfsstat3 *status = res;
-	int fd;
-
-	*status = nfs3_resolve(c, modified_handle(proc, args), O_PATH | O_NOFOLLOW, &fd);
-	if (*status != NFS3_OK)
-		return;
-	close(fd);
-	*status = c->opts.rw ? NFS3ERR_NOTSUPP : NFS3ERR_ROFS;
-}
-
 /* ---------------------------------------------------------------- dispatch */
-
-union nfs3_args {
-	GETATTR3args getattr;
-	SETATTR3args setattr;
-	LOOKUP3args lookup;
-	ACCESS3args access;
-	READLINK3args readlink;
-	READ3args read;
-	WRITE3args write;
-	CREATE3args create;
-	MKDIR3args mkdir;
-	SYMLINK3args symlink;
-	MKNOD3args mknod;
-	REMOVE3args remove;
-	RMDIR3args rmdir;
-	RENAME3args rename;
-	LINK3args link;
-	READDIR3args readdir;
-	READDIRPLUS3args readdirplus;
-	FSSTAT3args fsstat;
-	FSINFO3args fsinfo;
-	PATHCONF3args pathconf;
-	COMMIT3args commit;
-};
 
 union nfs3_res {
 	nfsstat3 status;
@@ -259,7 +188,7 @@ typedef void proc_fn(struct nfs3_call *c, void *args, void *res);
 struct proc {
 	const char *name;
 	xdrproc_t args, res;
-	proc_fn *fn;			/* NULL: a modifying procedure */
+	proc_fn *fn;
 };
 
 #define PROC(n, fn_, a, r) { n, (xdrproc_t)(a), (xdrproc_t)(r), (proc_fn *)(fn_) }
@@ -268,21 +197,21 @@ struct proc {
 static const struct proc procs[] = {
 	[NFSPROC3_NULL] = PROC("NULL", NULL, nfsd_xdr_void, nfsd_xdr_void),
 	[NFSPROC3_GETATTR] = PROC("GETATTR", nfs3_getattr, xdr_GETATTR3args, xdr_GETATTR3res),
-	[NFSPROC3_SETATTR] = PROC("SETATTR", NULL, xdr_SETATTR3args, xdr_SETATTR3res),
+	[NFSPROC3_SETATTR] = PROC("SETATTR", nfs3_setattr, xdr_SETATTR3args, xdr_SETATTR3res),
 	[NFSPROC3_LOOKUP] = PROC("LOOKUP", nfs3_lookup, xdr_LOOKUP3args, xdr_LOOKUP3res),
 	[NFSPROC3_ACCESS] = PROC("ACCESS", nfs3_access, xdr_ACCESS3args, xdr_ACCESS3res),
 	[NFSPROC3_READLINK] = PROC("READLINK", nfs3_readlink, xdr_READLINK3args,
 				   xdr_READLINK3res),
 	[NFSPROC3_READ] = PROC("READ", nfs3_read, xdr_READ3args, xdr_READ3res),
-	[NFSPROC3_WRITE] = PROC("WRITE", NULL, xdr_WRITE3args, xdr_WRITE3res),
-	[NFSPROC3_CREATE] = PROC("CREATE", NULL, xdr_CREATE3args, xdr_CREATE3res),
-	[NFSPROC3_MKDIR] = PROC("MKDIR", NULL, xdr_MKDIR3args, xdr_MKDIR3res),
-	[NFSPROC3_SYMLINK] = PROC("SYMLINK", NULL, xdr_SYMLINK3args, xdr_SYMLINK3res),
-	[NFSPROC3_MKNOD] = PROC("MKNOD", NULL, xdr_MKNOD3args, xdr_MKNOD3res),
-	[NFSPROC3_REMOVE] = PROC("REMOVE", NULL, xdr_REMOVE3args, xdr_REMOVE3res),
-	[NFSPROC3_RMDIR] = PROC("RMDIR", NULL, xdr_RMDIR3args, xdr_RMDIR3res),
-	[NFSPROC3_RENAME] = PROC("RENAME", NULL, xdr_RENAME3args, xdr_RENAME3res),
-	[NFSPROC3_LINK] = PROC("LINK", NULL, xdr_LINK3args, xdr_LINK3res),
+	[NFSPROC3_WRITE] = PROC("WRITE", nfs3_write, xdr_WRITE3args, xdr_WRITE3res),
+	[NFSPROC3_CREATE] = PROC("CREATE", nfs3_create, xdr_CREATE3args, xdr_CREATE3res),
+	[NFSPROC3_MKDIR] = PROC("MKDIR", nfs3_mkdir, xdr_MKDIR3args, xdr_MKDIR3res),
+	[NFSPROC3_SYMLINK] = PROC("SYMLINK", nfs3_symlink, xdr_SYMLINK3args, xdr_SYMLINK3res),
+	[NFSPROC3_MKNOD] = PROC("MKNOD", nfs3_mknod, xdr_MKNOD3args, xdr_MKNOD3res),
+	[NFSPROC3_REMOVE] = PROC("REMOVE", nfs3_remove, xdr_REMOVE3args, xdr_REMOVE3res),
+	[NFSPROC3_RMDIR] = PROC("RMDIR", nfs3_rmdir, xdr_RMDIR3args, xdr_RMDIR3res),
+	[NFSPROC3_RENAME] = PROC("RENAME", nfs3_rename, xdr_RENAME3args, xdr_RENAME3res),
+	[NFSPROC3_LINK] = PROC("LINK", nfs3_link, xdr_LINK3args, xdr_LINK3res),
 	[NFSPROC3_READDIR] = PROC("READDIR", nfs3_readdir, xdr_READDIR3args,
 				  nfs3_xdr_dir_reply),
 	[NFSPROC3_READDIRPLUS] = PROC("READDIRPLUS", nfs3_readdirplus, xdr_READDIRPLUS3args,
@@ -291,8 +220,15 @@ static const struct proc procs[] = {
 	[NFSPROC3_FSINFO] = PROC("FSINFO", nfs3_fsinfo, xdr_FSINFO3args, xdr_FSINFO3res),
 	[NFSPROC3_PATHCONF] = PROC("PATHCONF", nfs3_pathconf, xdr_PATHCONF3args,
 				   xdr_PATHCONF3res),
-	[NFSPROC3_COMMIT] = PROC("COMMIT", NULL, xdr_COMMIT3args, xdr_COMMIT3res),
+	[NFSPROC3_COMMIT] = PROC("COMMIT", nfs3_commit, xdr_COMMIT3args, xdr_COMMIT3res),
 };
+
+xdrproc_t nfs3_args_xdr(rpcproc_t proc)
+{
+	if (proc == NFSPROC3_NULL || proc >= sizeof procs / sizeof procs[0])
+		return NULL;
+	return procs[proc].args;
+}
 
 void nfs3_dispatch(struct svc_req *rq, SVCXPRT *xprt, void *arg)
 {
@@ -328,10 +264,7 @@ void nfs3_dispatch(struct svc_req *rq, SVCXPRT *xprt, void *arg)
 	c.sa = nfsd_caller(xprt, &c.port);
 	c.fs.mount_fd = -1;
 	cred_from_request(rq, &c.sent, &c.flavor);
-	if (p->fn)
-		p->fn(&c, &args, &res);
-	else
-		nfs3_modify_unimplemented(&c, rq->rq_proc, &args, &res);
+	p->fn(&c, &args, &res);
 	if (c.weak)
 		svcerr_weakauth(xprt);
 	else if (!svc_sendreply(xprt, p->res, (char *)&res))

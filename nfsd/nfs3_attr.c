@@ -45,7 +45,7 @@ static ftype3 type_of(mode_t mode)
 	}
 }
 
-static nfstime3 time_of(const struct statx_timestamp *t)
+nfstime3 nfs3_time(const struct statx_timestamp *t)
 {
 	/* nfstime3 seconds are unsigned 32 bits (RFC 1813 §2.5): times before
 	 * 1970 and after 2106 cannot be said, and are clamped */
@@ -72,9 +72,9 @@ void nfs3_fattr(const struct nfs3_call *c, const struct statx *st, fattr3 *out)
 	out->fsid = nfsd_fsid(c->exp, &c->opts, (st->stx_mask & STATX_MNT_ID) ? st->stx_mnt_id
 									   : 0);
 	out->fileid = st->stx_ino;
-	out->atime = time_of(&st->stx_atime);
-	out->mtime = time_of(&st->stx_mtime);
-	out->ctime = time_of(&st->stx_ctime);
+	out->atime = nfs3_time(&st->stx_atime);
+	out->mtime = nfs3_time(&st->stx_mtime);
+	out->ctime = nfs3_time(&st->stx_ctime);
 }
 
 void nfs3_post_op(const struct nfs3_call *c, int fd, const char *name, post_op_attr *out)

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -252,6 +253,9 @@ int nfsd_open(struct nfsd *d, const struct conf *conf, struct loop *loop)
 
 	d->loop = loop;
 	export_table_init(&d->exports);
+	/* a WRITE past RLIMIT_FSIZE fails with EFBIG (NFS3ERR_FBIG) instead
+	 * of the signal ending the server */
+	signal(SIGXFSZ, SIG_IGN);
 	if (key_load(n->state_dir, &d->key) < 0 || exports_load(&d->exports, conf, NULL) < 0)
 		return -1;
 	for (size_t i = 0; i < d->exports.count; i++)

@@ -2,7 +2,7 @@
 # by a veth pair, an export tree outside pytest's private tmp dirs, and a raw ONC RPC client
 # (RFC 5531 record marking, AUTH_SYS, MOUNT v3 and NFS v3 calls from RFC 1813) that builds
 # calls by hand so tests can send what no real client would.
-"""NfsLab and a raw RPC client for tests/integration/test_nfsd.py.
+"""NfsLab and a raw RPC client for tests/integration/test_nfsd.py and test_nfsd_write.py.
 
 rpcbind runs in the server's network namespace and in a private mount namespace with its
 own tmpfs on /run (its socket /run/rpcbind.sock would otherwise be the host's, shared by
@@ -10,6 +10,7 @@ every network namespace); pxe-nfsd joins both namespaces with nsenter, so it reg
 with that rpcbind and no other.
 """
 
+import hashlib
 import os
 import shutil
 import socket
@@ -32,12 +33,41 @@ AUTH_BADCRED, AUTH_TOOWEAK = 1, 5
 # RFC 1813 procedures and status codes used by the tests
 MNT, DUMP, UMNT, EXPORT = 1, 2, 3, 5
 GETATTR, SETATTR, LOOKUP, ACCESS, READLINK, READ, WRITE, CREATE = 1, 2, 3, 4, 5, 6, 7, 8
+MKDIR, SYMLINK, MKNOD, REMOVE, RMDIR, RENAME, LINK = 9, 10, 11, 12, 13, 14, 15
+MODIFYING = (SETATTR, WRITE, CREATE, MKDIR, SYMLINK, MKNOD, REMOVE, RMDIR, RENAME, LINK, 21)
 READDIR, READDIRPLUS, FSSTAT, FSINFO, PATHCONF, COMMIT = 16, 17, 18, 19, 20, 21
 NFS3_OK, NFS3ERR_PERM, NFS3ERR_NOENT, NFS3ERR_ACCES = 0, 1, 2, 13
 NFS3ERR_NOTDIR, NFS3ERR_INVAL, NFS3ERR_ROFS, NFS3ERR_NAMETOOLONG = 20, 22, 30, 63
 NFS3ERR_STALE, NFS3ERR_BADHANDLE, NFS3ERR_BAD_COOKIE, NFS3ERR_NOTSUPP = 70, 10001, 10003, 10004
+NFS3ERR_EXIST, NFS3ERR_XDEV, NFS3ERR_ISDIR, NFS3ERR_FBIG, NFS3ERR_NOTEMPTY = 17, 18, 21, 27, 66
+NFS3ERR_NOT_SYNC, NFS3ERR_BADTYPE = 10002, 10007
+UNSTABLE, DATA_SYNC, FILE_SYNC = 0, 1, 2
+UNCHECKED, GUARDED, EXCLUSIVE = 0, 1, 2
+DONT_CHANGE, SET_TO_SERVER_TIME = 0, 1
 MNT3_OK, MNT3ERR_NOENT, MNT3ERR_ACCES = 0, 2, 13
-NF3REG, NF3DIR, NF3LNK = 1, 2, 5
+NF3REG, NF3DIR, NF3BLK, NF3CHR, NF3LNK, NF3SOCK, NF3FIFO = 1, 2, 3, 4, 5, 6, 7
+MiB = 1 << 20
+
+
+def sha256_file(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(MiB), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_random(path, size):
+    h = hashlib.sha256()
+    with open(path, "wb") as f:
+        left = size
+        while left:
+            chunk = os.urandom(min(left, 4 * MiB))
+            f.write(chunk)
+            h.update(chunk)
+            left -= len(chunk)
+    os.chmod(path, 0o644)
+    return h.hexdigest()
 
 
 # ------------------------------------------------------------------ XDR
@@ -83,6 +113,27 @@ class Reader:
 
     def left(self):
         return len(self.data) - self.pos
+
+
+def sattr(mode=None, uid=None, gid=None, size=None, atime=None, mtime=None):
+    """RFC 1813 sattr3: None leaves a field alone; a time is SET_TO_SERVER_TIME ("server")
+    or (seconds, nanoseconds)."""
+    out = b""
+    for v in (mode, uid, gid):
+        out += u32(0) if v is None else u32(1) + u32(v)
+    out += u32(0) if size is None else u32(1) + u64(size)
+    for t in (atime, mtime):
+        if t is None:
+            out += u32(DONT_CHANGE)
+        elif t == "server":
+            out += u32(SET_TO_SERVER_TIME)
+        else:
+            out += u32(2) + u32(t[0]) + u32(t[1])
+    return out
+
+
+def diropargs(dirfh, name):
+    return opaque(dirfh) + opaque(name)
 
 
 def auth_sys(uid=0, gid=0, gids=(), machine="pxt-client", stamp=0):
@@ -244,6 +295,71 @@ class RpcClient:
         read_post_op(r)
         return status, r.opaque()
 
+    def write(self, fh, offset, data, stable=FILE_SYNC, count=None, cred=None):
+        """(status, count written, committed, verifier, wcc)."""
+        count = len(data) if count is None else count
+        status, r = self.nfs(WRITE, opaque(fh) + u64(offset) + u32(count) + u32(stable) +
+                             opaque(data), cred)
+        wcc = read_wcc(r)
+        if status != NFS3_OK:
+            return status, None, None, None, wcc
+        return status, r.u32(), r.u32(), r.take(8), wcc
+
+    def commit(self, fh, offset=0, count=0, cred=None):
+        """(status, verifier, wcc)."""
+        status, r = self.nfs(COMMIT, opaque(fh) + u64(offset) + u32(count), cred)
+        wcc = read_wcc(r)
+        return status, (r.take(8) if status == NFS3_OK else None), wcc
+
+    def create(self, dirfh, name, mode=UNCHECKED, attrs=None, verf=None, cred=None):
+        """(status, handle, attributes, dir wcc)."""
+        how = u32(mode) + (verf if mode == EXCLUSIVE else (attrs or sattr()))
+        status, r = self.nfs(CREATE, diropargs(dirfh, name) + how, cred)
+        return (status,) + read_made(status, r)
+
+    def mkdir(self, dirfh, name, attrs=None, cred=None):
+        status, r = self.nfs(MKDIR, diropargs(dirfh, name) + (attrs or sattr(mode=0o755)),
+                             cred)
+        return (status,) + read_made(status, r)
+
+    def symlink(self, dirfh, name, target, cred=None):
+        status, r = self.nfs(SYMLINK, diropargs(dirfh, name) + sattr() + opaque(target), cred)
+        return (status,) + read_made(status, r)
+
+    def mknod(self, dirfh, name, ftype, attrs=None, spec=(0, 0), cred=None):
+        what = u32(ftype)
+        if ftype in (NF3CHR, NF3BLK):
+            what += (attrs or sattr(mode=0o600)) + u32(spec[0]) + u32(spec[1])
+        elif ftype in (NF3SOCK, NF3FIFO):
+            what += attrs or sattr(mode=0o600)
+        status, r = self.nfs(MKNOD, diropargs(dirfh, name) + what, cred)
+        return (status,) + read_made(status, r)
+
+    def remove(self, dirfh, name, cred=None, proc=REMOVE):
+        """(status, dir wcc)."""
+        status, r = self.nfs(proc, diropargs(dirfh, name), cred)
+        return status, read_wcc(r)
+
+    def rmdir(self, dirfh, name, cred=None):
+        return self.remove(dirfh, name, cred, RMDIR)
+
+    def rename(self, fromfh, fromname, tofh, toname, cred=None):
+        """(status, from dir wcc, to dir wcc)."""
+        status, r = self.nfs(RENAME, diropargs(fromfh, fromname) + diropargs(tofh, toname),
+                             cred)
+        return status, read_wcc(r), read_wcc(r)
+
+    def link(self, fh, dirfh, name, cred=None):
+        """(status, file attributes, dir wcc)."""
+        status, r = self.nfs(LINK, opaque(fh) + diropargs(dirfh, name), cred)
+        return status, read_post_op(r), read_wcc(r)
+
+    def setattr(self, fh, attrs, guard=None, cred=None):
+        """(status, wcc); guard is the ctime (seconds, nanoseconds) to check."""
+        g = u32(0) if guard is None else u32(1) + u32(guard[0]) + u32(guard[1])
+        status, r = self.nfs(SETATTR, opaque(fh) + attrs + g, cred)
+        return status, read_wcc(r)
+
     def readdir(self, dirfh, cookie=0, verf=b"\0" * 8, count=8192, cred=None):
         """(status, [(fileid, name, cookie)], eof, verifier)."""
         status, r = self.nfs(READDIR, opaque(dirfh) + u64(cookie) + verf + u32(count), cred)
@@ -255,6 +371,24 @@ class RpcClient:
         while r.u32():
             entries.append((r.u64(), r.opaque().decode(), r.u64()))
         return status, entries, bool(r.u32()), verf
+
+
+def read_wcc(r):
+    """wcc_data: (before as (size, mtime, ctime) or None, after fattr or None)."""
+    before = None
+    if r.u32():
+        before = (r.u64(), (r.u32(), r.u32()), (r.u32(), r.u32()))
+    return before, read_post_op(r)
+
+
+def read_made(status, r):
+    """A CREATE, MKDIR, SYMLINK or MKNOD result: (handle or None, attributes or None,
+    the directory's wcc_data)."""
+    if status != NFS3_OK:
+        return None, None, read_wcc(r)
+    fh = r.opaque() if r.u32() else None
+    attrs = read_post_op(r)
+    return fh, attrs, read_wcc(r)
 
 
 def read_fattr(r):

@@ -201,6 +201,49 @@ static void test_access_is_decided_as_the_caller(void **state)
 	rmdir(dir);
 }
 
+static void test_files_made_as_a_caller_are_its_own(void **state)
+{
+	struct cred owner = sys_cred(1000, 1000, 0, NULL), other = sys_cred(1001, 1001, 0, NULL);
+	struct stat st;
+	int dfd, fd, ro;
+
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	snprintf(dir, sizeof dir, "/tmp/test_cred.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	chmod(dir, 0777);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	assert_int_equal(cred_enter(&owner, 0), 0);
+	fd = openat(dfd, "new", O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0444);
+	cred_leave();
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_uid, 1000);
+	assert_int_equal(st.st_gid, 1000);
+	close(fd);
+	assert_int_equal(setfsuid((uid_t)-1), 0);
+	/* read-only to everyone: its owner writes it only with the override */
+	ro = openat(dfd, "new", O_PATH | O_CLOEXEC);
+	assert_true(ro >= 0);
+	assert_int_equal(cred_enter(&owner, 0), 0);
+	fd = openat(dfd, "new", O_WRONLY | O_CLOEXEC);
+	cred_leave();
+	assert_int_equal(fd, -1);
+	assert_int_equal(cred_enter(&owner, CRED_OWNER_OVERRIDE), 0);
+	fd = openat(dfd, "new", O_WRONLY | O_CLOEXEC);
+	cred_leave();
+	assert_true(fd >= 0);
+	close(fd);
+	/* and after the override, a caller has no more rights than its own */
+	assert_int_equal(cred_access(&other, ro, W_OK), -EACCES);
+	close(ro);
+	unlinkat(dfd, "new", 0);
+	close(dfd);
+	rmdir(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -210,6 +253,7 @@ int main(void)
 		cmocka_unit_test(test_root_squash_leaves_other_ids_and_no_root_squash_leaves_root),
 		cmocka_unit_test(test_all_squash_and_auth_none_drop_every_group),
 		cmocka_unit_test(test_access_is_decided_as_the_caller),
+		cmocka_unit_test(test_files_made_as_a_caller_are_its_own),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
