@@ -5,6 +5,7 @@
 # namespace made by the test; real clients (busybox udhcpc, tftp-hpa's tftp, libnfs's
 # nfs-cat) check that each one serves as started.
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -378,6 +379,37 @@ def test_socket_activated_tftpd_stops_on_sigterm(netlab, daemons):
         s.serves()
         assert d.stop(signal.SIGTERM) == 0, d.log()
         assert re.search(r"stopping \((SIG)?TERM\)", d.log())
+    finally:
+        s.close()
+
+
+# ------------------------------------------------------------------ the shared state directory
+
+@pytest.mark.parametrize("first", ["dhcpd", "nfsd"])
+def test_dhcpd_and_nfsd_share_the_state_directory_in_either_order(first, netlab, daemons):
+    # The units' StateDirectory=pxesuite, root's: pxe-nfsd's handle key in it, and
+    # pxe-dhcpd's lease directory below it, its user's, whichever daemon made it.
+    s = Setup("dhcpd", netlab, daemons)
+    try:
+        state = s.path("lib/pxesuite")
+        os.mkdir(s.path("lib"), 0o755)      # as /var/lib: there
+        os.makedirs(s.path("export"), 0o755)
+        s.write_config(f"[nfsd]\nrequire_rpcbind = no\nmount_port = {MOUNT_PORT}\n"
+                       f"state_dir = {state}\n[export {s.path('export')}]\n")
+        for daemon in (first, "nfsd" if first == "dhcpd" else "dhcpd"):
+            pidfile = s.path(f"pxe-{daemon}.pid")
+            daemons.start(daemon, ["--config", s.config, "--pidfile", pidfile,
+                                   "--set", f"dhcpd.lease_file={state}/dhcpd/dhcpd.leases"],
+                          ns=s.srv, detached=True, pidfile=pidfile)
+        st = os.stat(state)
+        assert (st.st_uid, st.st_mode & 0o7777) == (0, 0o755), \
+            f"{state}: uid {st.st_uid} mode {st.st_mode & 0o7777:o}"
+        key = os.stat(os.path.join(state, "nfsd.key"))
+        assert (key.st_uid, key.st_mode & 0o777) == (0, 0o600)
+        leases = os.stat(os.path.join(state, "dhcpd"))
+        assert leases.st_uid == pwd.getpwnam("nobody").pw_uid
+        s.serves()
+        assert os.path.getsize(os.path.join(state, "dhcpd", "dhcpd.leases")) > 0
     finally:
         s.close()
 
