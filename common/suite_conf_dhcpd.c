@@ -111,7 +111,7 @@ static const struct conf_key dhcpd_keys[] = {
 	{ .name = "interface", .type = CONF_LIST, D(interfaces), .elem = CONF_STRING },
 	IP4(conf_dhcpd, "server_address", server_address),
 	{ .name = "lease_file", .type = CONF_PATH, D(lease_file),
-	  .def = LOCALSTATEDIR "/lib/pxesuite/dhcpd.leases" },
+	  .def = LOCALSTATEDIR "/lib/pxesuite/dhcpd/dhcpd.leases" },
 	{ .name = "lease_time", .type = CONF_DURATION, D(lease_time_ms), .def = "12h",
 	  .min = 60 * 1000, .max = LEASE_MAX_MS },
 	{ .name = "max_lease_time", .type = CONF_DURATION, D(max_lease_time_ms), .def = "1d",

@@ -66,9 +66,31 @@ static bool is_root_name(const char *user)
 	return strcmp(user, "root") == 0 || strcmp(user, "0") == 0;
 }
 
+/* The missing directories above the lease directory, made root's (0755, as
+ * /var/lib is): /var/lib/pxesuite holds pxe-nfsd's handle key too, which
+ * must not sit in a directory the daemons' user could write. */
+static int make_parents(const char *dir)
+{
+	char *copy = strdup(dir);
+	int rc = 0;
+
+	if (!copy)
+		return -ENOMEM;
+	for (char *p = strchr(copy + 1, '/'); p; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (mkdir(copy, 0755) < 0 && errno != EEXIST) {
+			rc = -errno;
+			break;
+		}
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}
+
 /* The lease file's directory must be the user's to write (compaction
- * renames a new file over the journal).  A missing one is created for it;
- * an existing one is never handed over, only the lease file itself, which
+ * renames a new file over the journal).  A missing one is created for it
+ * (in its own directory: the parent is shared); an existing one is never handed over, only the lease file itself, which
  * an earlier run as root may have left. */
 static int prepare_lease_dir(const char *path, const struct daemon_user *u)
 {
@@ -78,12 +100,11 @@ static int prepare_lease_dir(const char *path, const struct daemon_user *u)
 	if (!copy)
 		return -ENOMEM;
 	dir = dirname(copy);
-	if (mkdir(dir, 0750) == 0) {
-		if (chown(dir, u->uid, u->gid) < 0)
-			rc = -errno;
-	} else if (errno != EEXIST) {
+	rc = make_parents(dir);
+	if (rc == 0 && mkdir(dir, 0750) == 0)
+		rc = chown(dir, u->uid, u->gid) < 0 ? -errno : 0;
+	else if (rc == 0 && errno != EEXIST)
 		rc = -errno;
-	}
 	free(copy);
 	if (rc)
 		return rc;

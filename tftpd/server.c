@@ -439,6 +439,21 @@ static bool local_address(struct msghdr *mh, int family, struct hostport *local)
 	return false;
 }
 
+/* A dual-stack request socket (systemd's BindIPv6Only=both, the default of
+ * pxe-tftpd.socket) gives an IPv4 client and the address it asked as
+ * ::ffff:a.b.c.d; the transfer's own socket is IPv4, so both become plain
+ * IPv4 (an IPv6 socket cannot bind a mapped address). */
+static void unmap_v4(struct hostport *hp)
+{
+	struct ip_addr ip;
+	uint16_t port;
+
+	if (hp->ss.ss_family == AF_INET6 &&
+	    addr_from_sockaddr((const struct sockaddr *)&hp->ss, &ip, &port) == 0 &&
+	    ip.family == AF_INET)
+		addr_to_sockaddr(&ip, port, hp);
+}
+
 static void on_request(struct loop *loop, int fd, uint32_t events, void *arg)
 {
 	struct tftpd *srv = arg;
@@ -464,6 +479,8 @@ static void on_request(struct loop *loop, int fd, uint32_t events, void *arg)
 		    addr_from_sockaddr((struct sockaddr *)&rq.client.ss, &rq.client_ip, NULL) < 0 ||
 		    !local_address(&mh, rq.client.ss.ss_family, &rq.local))
 			continue;
+		unmap_v4(&rq.client);
+		unmap_v4(&rq.local);
 		addr_sa_str((struct sockaddr *)&rq.client.ss, rq.client_str);
 		handle_packet(srv, &rq, (size_t)n);
 	}

@@ -6,7 +6,6 @@ import os
 import pathlib
 import re
 import selectors
-import shlex
 import shutil
 import socket
 import subprocess
@@ -16,6 +15,7 @@ import time
 import pytest
 
 import harness
+import systemd_unit
 import tftp_client as tc
 
 PORT = 69
@@ -687,12 +687,11 @@ def test_systemd_socket_activation_serves_and_exits_when_idle(lab):
 
 
 def unit_exec_start(unit):
-    """The ExecStart argv of a built unit file, its program swapped for the one in the
-    build tree (the unit names the installed path)."""
-    path = os.path.join(harness.builddir(), "dist", "systemd", unit)
-    with open(path) as f:
-        line = next(l for l in f if l.startswith("ExecStart="))
-    argv = shlex.split(line[len("ExecStart="):])
+    """The ExecStart argv of a built unit file as systemd expands it (no /etc/default
+    file here), its program swapped for the one in the build tree (the unit names the
+    installed path)."""
+    u = systemd_unit.Unit(os.path.join(harness.builddir(), "dist", "systemd", unit))
+    argv = u.exec_argv("ExecStart", u.environment({}))
     assert os.path.basename(argv[0]) == "pxe-tftpd", argv
     return [harness.binary("tftpd")] + argv[1:]
 
