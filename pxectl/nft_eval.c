@@ -16,6 +16,7 @@ enum flow { F_CONTINUE, F_ACCEPT, F_DROP };
 struct eval {
 	json_t *items;			/* the "nftables" array */
 	const struct nft_packet *pkt;
+	unsigned *steps;		/* rules looked at, shared by every chain walked */
 	bool uncertain;			/* a rule that may have matched was passed over */
 	bool may_drop;
 	char where[256];		/* of the drop, or of the first possible one */
@@ -105,8 +106,11 @@ static int apply_op(const char *op, int held)
 
 static int compare(const char *op, long long a, json_t *right, const char *proto)
 {
-	long long b = port_of(right, proto);
+	long long b;
 
+	if (streq(op, "==") || streq(op, "!=") || streq(op, "in"))
+		return apply_op(op, holds(right, NULL, a, proto));
+	b = port_of(right, proto);
 	if (b < 0)
 		return M_MAYBE;
 	if (streq(op, "<"))
@@ -117,7 +121,7 @@ static int compare(const char *op, long long a, json_t *right, const char *proto
 		return a <= b ? M_YES : M_NO;
 	if (streq(op, ">="))
 		return a >= b ? M_YES : M_NO;
-	return apply_op(op, holds(right, NULL, a, proto));
+	return M_MAYBE;
 }
 
 static int match_payload(const struct eval *ev, json_t *pl, const char *op, json_t *right)
@@ -219,6 +223,43 @@ static void note(struct eval *ev, json_t *rule, bool maybe)
 }
 
 static int eval_chain(struct eval *ev, const char *family, const char *table,
+		      const char *chain, unsigned depth);
+
+/* A rule that may or may not match: what it would do counts as possible. */
+static void maybe(struct eval *ev, json_t *rule, const char *vname, json_t *verdict,
+		  const char *family, const char *table, unsigned depth)
+{
+	int flow = F_CONTINUE;
+
+	if (streq(vname, "drop") || streq(vname, "reject")) {
+		flow = F_DROP;
+	} else if (streq(vname, "jump") || streq(vname, "goto")) {
+		struct eval inner = *ev;
+
+		inner.where[0] = '\0';
+		inner.may_drop = false;
+		flow = eval_chain(&inner, family, table, str_of(verdict, "target"), depth + 1);
+		ev->uncertain |= inner.uncertain;
+		if (inner.may_drop || flow == F_DROP) {
+			if (!ev->may_drop)
+				snprintf(ev->where, sizeof ev->where, "%s", inner.where);
+			ev->may_drop = true;
+		}
+		if (flow == F_DROP)
+			return;
+	} else if (!streq(vname, "return")) {
+		ev->uncertain = true;	/* an accept that may let the packet through */
+		return;
+	}
+	if (flow == F_DROP) {
+		note(ev, rule, true);
+		ev->may_drop = true;
+	} else if (flow == F_ACCEPT) {
+		ev->uncertain = true;
+	}
+}
+
+static int eval_chain(struct eval *ev, const char *family, const char *table,
 		      const char *chain, unsigned depth)
 {
 	json_t *item;
@@ -229,6 +270,11 @@ static int eval_chain(struct eval *ev, const char *family, const char *table,
 		return F_CONTINUE;
 	}
 	json_array_foreach(ev->items, i, item) {
+		/* jumps under conditions branch: bound the whole walk */
+		if (++*ev->steps > NFT_STEPS_MAX) {
+			ev->uncertain = true;
+			return F_CONTINUE;
+		}
 		json_t *rule = json_object_get(item, "rule"), *verdict;
 		const char *vname;
 		int m, flow;
@@ -240,12 +286,7 @@ static int eval_chain(struct eval *ev, const char *family, const char *table,
 		if (m == M_NO || !vname)
 			continue;
 		if (m == M_MAYBE) {
-			if (streq(vname, "drop") || streq(vname, "reject")) {
-				note(ev, rule, true);
-				ev->may_drop = true;
-			} else {
-				ev->uncertain = true;
-			}
+			maybe(ev, rule, vname, verdict, family, table, depth);
 			continue;
 		}
 		if (streq(vname, "accept") || streq(vname, "queue"))
@@ -284,7 +325,8 @@ int nft_eval(json_t *doc, const struct nft_packet *pkt, struct nft_result *out)
 	*out = (struct nft_result){ .verdict = NFT_ACCEPTED };
 	json_array_foreach(items, i, item) {
 		json_t *chain = json_object_get(item, "chain");
-		struct eval ev = { .items = items, .pkt = pkt };
+		unsigned steps = 0;
+		struct eval ev = { .items = items, .pkt = pkt, .steps = &steps };
 		int flow, verdict;
 
 		if (!chain || !on_input_path(chain))

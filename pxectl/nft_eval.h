@@ -11,6 +11,10 @@
 #include <stdint.h>
 
 #define NFT_JUMP_DEPTH_MAX 16	/* nftables itself refuses deeper jumps */
+/* Ruleset items looked at for one base chain; past it the verdict is
+ * uncertain.  Rules that jump under conditions pxectl cannot decide are
+ * followed both ways, which without a bound grows exponentially. */
+#define NFT_STEPS_MAX 200000
 
 struct nft_packet {
 	const char *l4proto;	/* "udp", "tcp" */
