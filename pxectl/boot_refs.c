@@ -29,14 +29,17 @@ static const char *const kind_names[] = {
 	[REF_MODULE] = "menu/UI module", [REF_DECOR] = "menu file",
 };
 
-static const char *const where_from[] = {
-	[REF_BOOT] = "", [REF_KERNEL] = "",
-	[REF_LDLINUX] = "copy it from Debian's syslinux-common (/usr/lib/syslinux/modules/"
-			"bios/ldlinux.c32; modules/efi64/ldlinux.e64 for syslinux.efi) ",
-	[REF_MODULE] = "copy it from /usr/lib/syslinux/modules/bios/ (efi64/ for "
-		       "syslinux.efi) ",
-	[REF_CONFIG] = "", [REF_INITRD] = "", [REF_DECOR] = "",
-};
+/* Where the syslinux files come from, by the name pxelinux asks for. */
+static const char *syslinux_dir(const char *base)
+{
+	size_t n = strlen(base);
+
+	if (n > 4 && strcmp(base + n - 4, ".e64") == 0)
+		return "efi64";
+	if (n > 4 && strcmp(base + n - 4, ".e32") == 0)
+		return "efi32";
+	return "bios";
+}
 
 int boot_refs_add(struct boot_refs *r, const struct tftp_view *v, int kind, int severity,
 		  const char *name, const char *origin)
@@ -74,9 +77,14 @@ static void report_missing(const struct boot_ref *ref, const struct tftp_view *v
 
 	snprintf(client, sizeof client, "%s%s%s", missing_says[ref->kind][0],
 		 base ? base + 1 : ref->name, missing_says[ref->kind][1]);
-	snprintf(fix, sizeof fix, "%sput %s at %s/%s, or correct the name in %s",
-		 where_from[ref->kind], base ? base + 1 : ref->name, v->conf->root, ref->resolved,
-		 ref->origin);
+	base = base ? base + 1 : ref->name;
+	if (ref->kind == REF_LDLINUX || (ref->kind == REF_MODULE && strstr(base, ".c32")))
+		snprintf(fix, sizeof fix, "cp /usr/lib/syslinux/modules/%s/%s %s/%s (Debian package "
+			 "syslinux-common; take efi64/ for syslinux.efi), or correct the name in %s",
+			 syslinux_dir(base), base, v->conf->root, ref->resolved, ref->origin);
+	else
+		snprintf(fix, sizeof fix, "put %s at %s/%s, or correct the name in %s", base,
+			 v->conf->root, ref->resolved, ref->origin);
 	report_add(rep, ref->severity, "boot", client, fix, "%s: %s %s is not in the TFTP root "
 		   "(%s/%s)", ref->origin, kind_names[ref->kind], ref->name, v->conf->root,
 		   ref->resolved);

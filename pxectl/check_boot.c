@@ -509,11 +509,11 @@ static void add_dhcpd_key(struct boot_check *bc, struct boot_file *files, size_t
 	struct boot_file *f = &files[(*n)++];
 
 	*f = (struct boot_file){ .name = value, .arch = arch, .severity = SEV_ERROR };
-	if (line == CONF_FROM_DEFAULT) {
-		/* A default nobody chose: only the clients of that kind fail. */
+	if (line == CONF_FROM_DEFAULT && arch != ARCH_BIOS) {
+		/* A UEFI default nobody chose: only the clients of that kind fail. */
 		f->severity = SEV_WARNING;
 		snprintf(f->origin, sizeof f->origin, "[dhcpd] %s (default %s)", key, value);
-	} else if (line == CONF_FROM_CMDLINE) {
+	} else if (line == CONF_FROM_CMDLINE || line == CONF_FROM_DEFAULT) {
 		snprintf(f->origin, sizeof f->origin, "[dhcpd] %s", key);
 	} else {
 		snprintf(f->origin, sizeof f->origin, "%s:%u: [dhcpd] %s", bc->ctx->conf.path,

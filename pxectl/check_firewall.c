@@ -129,14 +129,14 @@ static size_t suite_needs(const struct conf *conf, struct port_need *needs, size
 	NEED("udp", lo, hi, true, "TFTP transfer acknowledgements", "the transfer stops after "
 	     "its first block: \"PXE-E32: TFTP open timeout\" or pxelinux hangs loading a file");
 	if (n->require_rpcbind) {
-		NEED("tcp", 111, 111, false, "portmapper (rpcbind) queries", nfs_client);
-		NEED("udp", 111, 111, false, "portmapper (rpcbind) queries", nfs_client);
+		NEED("tcp", 111, 111, false, "portmapper (rpcbind) requests", nfs_client);
+		NEED("udp", 111, 111, false, "portmapper (rpcbind) requests", nfs_client);
 	}
-	NEED("tcp", (uint16_t)n->nfs_port, (uint16_t)n->nfs_port, false, "NFS", nfs_client);
+	NEED("tcp", (uint16_t)n->nfs_port, (uint16_t)n->nfs_port, false, "NFS requests", nfs_client);
 	if (n->mount_port) {
-		NEED("tcp", (uint16_t)n->mount_port, (uint16_t)n->mount_port, false, "MOUNT",
+		NEED("tcp", (uint16_t)n->mount_port, (uint16_t)n->mount_port, false, "MOUNT requests",
 		     nfs_client);
-		NEED("udp", (uint16_t)n->mount_port, (uint16_t)n->mount_port, false, "MOUNT",
+		NEED("udp", (uint16_t)n->mount_port, (uint16_t)n->mount_port, false, "MOUNT requests",
 		     nfs_client);
 	}
 #undef NEED
