@@ -9,7 +9,7 @@ PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libini
 libnfsidmap-dev libcmocka-dev libsodium-dev rpcsvc-proto"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
 tftp-hpa atftp curl xinetd systemd isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay
-dnsmasq-base rpcbind nfs-common libnfs-utils util-linux"
+dnsmasq-base rpcbind nfs-common libnfs-utils util-linux nftables"
 
 top=$(cd "$(dirname "$0")" && pwd)
 build="${PXESUITE_BUILD:-$top/build}"

@@ -24,7 +24,7 @@ static const char *const missing_says[][2] = {
 };
 
 static const char *const kind_names[] = {
-	[REF_BOOT] = "boot file", [REF_LDLINUX] = "pxelinux's ldlinux",
+	[REF_BOOT] = "boot file", [REF_LDLINUX] = "pxelinux's library",
 	[REF_CONFIG] = "pxelinux config", [REF_KERNEL] = "kernel", [REF_INITRD] = "initrd",
 	[REF_MODULE] = "menu/UI module", [REF_DECOR] = "menu file",
 };

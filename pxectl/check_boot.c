@@ -354,7 +354,8 @@ static void cfg_walk_free(struct cfg_walk *w)
 	free(w->default_origin);
 }
 
-static void walk_one(struct boot_check *bc, const char *prefix, const char *name)
+static void walk_one(struct boot_check *bc, const char *prefix, const char *name,
+		     const char *origin)
 {
 	struct cfg_walk w = { .bc = bc, .prefix = prefix };
 	struct pxecfg_walker walker = { .read = read_config, .visit = visit,
@@ -362,7 +363,7 @@ static void walk_one(struct boot_check *bc, const char *prefix, const char *name
 	char full[PATH_NAME_MAX];
 
 	pxelinux_name(prefix, name, full, sizeof full);
-	add_ref(bc, REF_CONFIG, SEV_ERROR, full, "pxelinux.cfg");
+	add_ref(bc, REF_CONFIG, SEV_ERROR, full, origin);
 	pxecfg_walk(&walker, name);
 	settle(&w);
 	cfg_walk_free(&w);
@@ -444,7 +445,7 @@ static void walk_configs(struct boot_check *bc, const char *prefix, const char *
 			continue;
 		have_default |= strcmp(names[i], "default") == 0;
 		snprintf(name, sizeof name, "pxelinux.cfg/%s", names[i]);
-		walk_one(bc, prefix, name);
+		walk_one(bc, prefix, name, "pxelinux.cfg");
 		walked++;
 	}
 	free_strs(names, nnames);
@@ -475,22 +476,33 @@ static const char *ldlinux_of(const char *base, int arch)
 	return NULL;
 }
 
+/* The directory pxelinux resolves its names from: its own ("" for the
+ * root, else "dir/").  false when pxe-tftpd refuses the boot file's name. */
+static bool boot_prefix(const struct boot_check *bc, const char *boot_file, char *prefix,
+			size_t size)
+{
+	char resolved[PATH_NAME_MAX];
+
+	if (tftp_view_resolve(&bc->view, boot_file, resolved, sizeof resolved) < 0)
+		return false;
+	snprintf(prefix, size, "%.*s", (int)(base_name(resolved) - resolved), resolved);
+	return true;
+}
+
 static void check_boot_file(struct boot_check *bc, const struct boot_file *f)
 {
-	char resolved[PATH_NAME_MAX], prefix[PATH_NAME_MAX], name[PATH_NAME_MAX + 16];
+	char prefix[PATH_NAME_MAX], name[PATH_NAME_MAX + 16];
 	const char *ldlinux;
 
 	if (is_url(f->name))
 		return;		/* HTTP boot: not from this TFTP root */
 	add_ref(bc, REF_BOOT, f->severity, f->name, f->origin);
 	ldlinux = ldlinux_of(base_name(f->name), f->arch);
-	if (!ldlinux || tftp_view_resolve(&bc->view, f->name, resolved, sizeof resolved) < 0)
+	if (!ldlinux || !boot_prefix(bc, f->name, prefix, sizeof prefix))
 		return;
-	snprintf(prefix, sizeof prefix, "%.*s", (int)(base_name(resolved) - resolved), resolved);
 	snprintf(name, sizeof name, "%s%s", prefix, ldlinux);
 	add_ref(bc, REF_LDLINUX, f->severity, name, f->origin);
-	if (tftp_view_exists(&bc->view, resolved) == 0)
-		walk_configs(bc, prefix, f->origin);
+	walk_configs(bc, prefix, f->origin);
 }
 
 static const struct conf_section *plain_section(const struct conf *conf, const char *name)
@@ -561,6 +573,29 @@ static void check_boot_files(struct boot_check *bc)
 		}
 }
 
+/* [host] pxelinux_config (option 209): that machine's pxelinux reads this
+ * file instead of searching pxelinux.cfg/. */
+static void check_host_configs(struct boot_check *bc)
+{
+	const struct conf *conf = &bc->ctx->conf;
+	const struct conf_dhcpd *d = conf_get(conf, "dhcpd");
+	char prefix[PATH_NAME_MAX], origin[PATH_NAME_MAX];
+
+	for (const struct conf_section *s = conf_next(conf, "host", NULL); s;
+	     s = conf_next(conf, "host", s)) {
+		const struct conf_host *h = s->data;
+		const char *boot = conf_str_set(h->boot_file) ? h->boot_file : d->boot_file;
+
+		if (!conf_str_set(h->pxelinux_config) || !conf_str_set(boot) ||
+		    !ldlinux_of(base_name(boot), ARCH_BIOS) ||
+		    !boot_prefix(bc, boot, prefix, sizeof prefix))
+			continue;
+		snprintf(origin, sizeof origin, "%s:%u: [host %s] pxelinux_config", conf->path,
+			 conf_key_origin(s, "pxelinux_config"), s->arg);
+		walk_one(bc, prefix, h->pxelinux_config, origin);
+	}
+}
+
 void check_boot_tree(struct check_ctx *ctx)
 {
 	struct boot_check bc = { .ctx = ctx };
@@ -573,6 +608,7 @@ void check_boot_tree(struct check_ctx *ctx)
 		return;
 	}
 	check_boot_files(&bc);
+	check_host_configs(&bc);
 	boot_refs_report(&bc.refs, &bc.view, ctx->rep);
 	boot_refs_free(&bc.refs);
 	free_strs(bc.prefixes, bc.nprefixes);

@@ -184,9 +184,11 @@ static bool check_export(struct install_check *ic, const struct install_source *
 
 		if (export_for_mount(&ic->exports, norm, sa, NULL, opts, &rest))
 			continue;
-		snprintf(fix, sizeof fix, "export it: add [export %s] with clients = the pool's "
-			 "network (or a line to the exports file), or move the file into an "
-			 "existing export", norm);
+		/* a kickstart is a file: its directory is what gets exported */
+		snprintf(fix, sizeof fix, "export it: add [export %.*s] with clients = the pool's "
+			 "network (or a line to the exports file), or move it into an existing "
+			 "export", src->kind == INSTALL_KICKSTART && strrchr(norm, '/') > norm ?
+			 (int)(strrchr(norm, '/') - norm) : (int)strlen(norm), norm);
 		if (sa) {
 			struct ip_addr ip = { .family = AF_INET, .v4 = ic->clients[i].sin_addr };
 

@@ -90,7 +90,8 @@ class Setup:
         """pxectl check inside the server namespace: (exit status, report as JSON)."""
         cp = self.ns.run([pxectl(), "-c", self.config, "--json", *flags, "check"],
                          check=False, timeout=30)
-        assert cp.returncode in (0, 1), cp.stdout + cp.stderr
+        # nothing on stderr: a sanitizer's report would be there
+        assert cp.returncode in (0, 1) and cp.stderr == "", cp.stdout + cp.stderr
         return cp.returncode, json.loads(cp.stdout)
 
     def nft(self, rules):
@@ -313,3 +314,22 @@ def test_nfsd_exports_file_error_is_pxe_nfsd_check_config(setup):
     assert rc == 1 and daemon.returncode == 1
     assert f["what"] == daemon.stderr.strip() + " (pxe-nfsd refuses to start)"
     assert f["what"].startswith(f"{exports}:1: ")
+
+
+def test_strict_rp_filter_is_a_warning_not_a_failure(setup):
+    setup.ns.run(["sysctl", "-q", "-w", "net.ipv4.conf.all.rp_filter=1"])
+    rc, report = setup.check("--only", "host")
+    warnings = problems(report, ("warning",))
+    assert rc == 0 and report["errors"] == 0
+    assert [f["what"] for f in warnings] == [f"rp_filter = 1 (strict) on {setup.iface.name}"]
+    assert "rp_filter=2" in warnings[0]["fix"]
+
+
+def test_host_pxelinux_config_is_read_instead_of_the_directory(setup):
+    write(os.path.join(setup.tftp, "hosts", "pc1.cfg"), "LABEL pc1\n  KERNEL vmlinuz-pc1\n")
+    with open(setup.config, "a") as f:
+        f.write("\n[host pc1]\nmac = 52:54:00:12:34:56\npxelinux_config = hosts/pc1.cfg\n")
+    rc, report = setup.check("--only", "boot")
+    f = only_error(report, "boot")
+    assert rc == 1
+    assert f["what"].startswith("hosts/pc1.cfg:2: kernel vmlinuz-pc1")
