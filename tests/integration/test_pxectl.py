@@ -44,8 +44,8 @@ class Setup:
     def __init__(self, base, netlab):
         self.base = str(base)
         self.ns = netlab.namespace()
-        client = netlab.namespace()
-        self.iface, _ = netlab.veth(self.ns, client)
+        self.client = netlab.namespace()
+        self.iface, _ = netlab.veth(self.ns, self.client)
         self.server = self.iface.addr
         self.net = self.server.rsplit(".", 1)[0]
         self.tftp = os.path.join(self.base, "tftp")
@@ -187,6 +187,46 @@ def test_directory_closed_to_tftpd_user_is_found_even_when_permissive(setup):
     assert setup.check()[0] == 0
 
 
+def hpa_get(setup, name):
+    """name fetched with tftp-hpa's client from the client namespace: its output (it exits
+    0 whether or not the transfer worked) and whether the file arrived."""
+    local = os.path.join(setup.base, "fetched")
+    if os.path.exists(local):
+        os.unlink(local)
+    cp = setup.client.run(["tftp", "-m", "octet", setup.server, "-c", "get", name, local],
+                          check=False, timeout=40)
+    return cp.stdout + cp.stderr, os.path.exists(local) and os.path.getsize(local) > 0
+
+
+def curl_tftp(setup, name, max_time):
+    """tftp://server/name fetched by curl from the client namespace."""
+    return setup.client.run(["curl", "-sS", "--max-time", str(max_time), "-o", "/dev/null",
+                             f"tftp://{setup.server}/{name}"], check=False,
+                            timeout=max_time + 5)
+
+
+def test_pxectl_agrees_with_a_real_tftp_client(setup, daemons):
+    # what pxectl says of the tree and the firewall is what curl then meets
+    harness.require_tool("curl")
+    harness.require_tool("tftp")
+    os.chmod(os.path.join(setup.tftp, "initrd.img"), 0o600)
+    setup.write_config(tftpd=f"pidfile = {setup.base}/tftpd.pid\n")
+    rc, report = setup.check("--only", "boot,firewall")
+    assert rc == 1 and "initrd initrd.img" in only_error(report, "boot")["what"]
+    daemons.start("tftpd", ["-C", setup.config, "-f", "-l", "-a", f"{setup.server}:69"],
+                  ns=setup.ns)
+    assert hpa_get(setup, "vmlinuz")[1]
+    said, got = hpa_get(setup, "initrd.img")
+    assert not got and "Error code 2: Access violation" in said, said
+
+    setup.nft("table ip f {\n chain in {\n  type filter hook input priority 0;\n"
+              "  udp dport 69 drop\n }\n}\n")
+    rc, report = setup.check("--only", "firewall")
+    assert rc == 1 and only_error(report, "firewall")["client"] == \
+        '"PXE-E32: TFTP open timeout"'
+    assert curl_tftp(setup, "vmlinuz", 3).returncode == 28     # curl's "timed out"
+
+
 def test_ks_path_outside_every_export_is_found(setup):
     outside = os.path.join(setup.base, "elsewhere")
     write(os.path.join(outside, KS), "text\n")
@@ -197,6 +237,30 @@ def test_ks_path_outside_every_export_is_found(setup):
     assert f"is in no export that the pool's clients ({setup.net}.100) may mount" in f["what"]
     assert f["what"].startswith("pxelinux.cfg/default:8: ks=nfs:")
     assert "Unable to download the kickstart file" in f["client"]
+
+
+def test_pxectl_agrees_with_a_real_nfs_client(setup, daemons):
+    # the kickstart pxectl passes is one libnfs reads from pxe-nfsd; the one it refuses, not
+    harness.require_tool("nfs-cat")
+    outside = os.path.join(setup.base, "elsewhere")
+    write(os.path.join(outside, KS), "text\n")
+    os.chmod(outside, 0o755)
+    setup.write_menu(f"ks=nfs:{setup.server}:{setup.nfs}/{KS}",
+                     f"inst.ks=nfs:{setup.server}:{outside}/{KS}")
+    setup.write_config(nfsd="require_rpcbind = no\n" f"pidfile = {setup.base}/nfsd.pid\n")
+    rc, report = setup.check("--only", "install")
+    f = only_error(report, "install")
+    assert rc == 1 and f"inst.ks=nfs:{setup.server}:{outside}/{KS}" in f["what"]
+    daemons.start("nfsd", ["-C", setup.config, "-f"], ns=setup.ns)
+
+    def cat(path):
+        url = f"nfs://{setup.server}{path}?nfsport=2049&mountport=20048"
+        return setup.client.run(["nfs-cat", url], check=False, timeout=60)
+
+    good = cat(f"{setup.nfs}/{KS}")
+    assert good.returncode == 0 and good.stdout == "text\nreboot\n", good.stderr
+    bad = cat(f"{outside}/{KS}")
+    assert bad.returncode != 0 and "MNT3ERR_ACCES" in bad.stderr, bad.stdout + bad.stderr
 
 
 def test_export_closed_to_the_pool_is_found(setup):
