@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "sock.h"
 #include "suite_conf.h"
 
 static int read_int(const char *path, int *out)
@@ -181,29 +182,14 @@ static void check_interfaces(struct check_ctx *ctx)
 			   "[subnet]: pxe-dhcpd serves nothing");
 }
 
-static bool is_local(const struct ip_addr *ip)
-{
-	struct ifaddrs *ifa, *i;
-	bool found = false;
-
-	if (getifaddrs(&ifa) < 0)
-		return true;	/* cannot tell: say nothing */
-	for (i = ifa; i && !found; i = i->ifa_next) {
-		struct ip_addr a;
-
-		if (i->ifa_addr && addr_from_sockaddr(i->ifa_addr, &a, NULL) == 0)
-			found = addr_ip_equal(&a, ip);
-	}
-	freeifaddrs(ifa);
-	return found;
-}
-
 static void check_next_server(struct check_ctx *ctx)
 {
 	const struct conf_dhcpd *d = conf_get(&ctx->conf, "dhcpd");
-	char buf[ADDR_STRLEN];
+	char buf[ADDR_STRLEN], ifname[IFNAMSIZ];
 
-	if (d->next_server.family && !is_local(&d->next_server))
+	/* only a definite "nobody here has it" is worth saying */
+	if (d->next_server.family &&
+	    sock_iface_of_addr(&d->next_server, ifname) == -EADDRNOTAVAIL)
 		report_add(ctx->rep, SEV_INFO, "host", "clients fetch their boot files from that "
 			   "machine, not from this pxe-tftpd", NULL, "[dhcpd] next_server %s is "
 			   "not an address of this host", addr_ip_str(&d->next_server, buf));

@@ -7,7 +7,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
-#include <ifaddrs.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +18,7 @@
 #include "install_args.h"
 #include "nfsd/exports.h"
 #include "repomd.h"
+#include "sock.h"
 #include "suite_conf.h"
 
 #define REPOMD_SIZE_MAX (16 * 1024 * 1024)
@@ -100,23 +101,6 @@ static void collect_clients(struct install_check *ic)
 	}
 }
 
-static bool is_local_address(const struct ip_addr *ip)
-{
-	struct ifaddrs *ifa, *i;
-	bool found = false;
-
-	if (getifaddrs(&ifa) < 0)
-		return false;
-	for (i = ifa; i && !found; i = i->ifa_next) {
-		struct ip_addr a;
-
-		if (i->ifa_addr && addr_from_sockaddr(i->ifa_addr, &a, NULL) == 0)
-			found = addr_ip_equal(&a, ip);
-	}
-	freeifaddrs(ifa);
-	return found;
-}
-
 static void finding(struct install_check *ic, int severity, int kind, const char *fix,
 		    const struct install_source *src, const char *fmt, ...)
 	__attribute__((format(printf, 6, 7)));
@@ -140,7 +124,7 @@ static void finding(struct install_check *ic, int severity, int kind, const char
 /* The argument's server is this suite's NFS server. */
 static bool check_server(struct install_check *ic, const struct install_source *src)
 {
-	char list[512] = "", buf[ADDR_STRLEN], fix[768];
+	char list[512] = "", buf[ADDR_STRLEN], fix[768], ifname[IFNAMSIZ];
 	struct ip_addr ip;
 
 	if (!src->host[0])
@@ -157,7 +141,7 @@ static bool check_server(struct install_check *ic, const struct install_source *
 		snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", *list ? ", " : "",
 			 addr_ip_str(&ic->servers[i], buf));
 	}
-	if (!ic->nservers && is_local_address(&ip))
+	if (!ic->nservers && sock_iface_of_addr(&ip, ifname) == 0)
 		return true;	/* nothing configured: pxe-nfsd listens on every address */
 	snprintf(fix, sizeof fix, "point it at %s", *list ? list : "this machine's address on "
 		 "the boot network");
