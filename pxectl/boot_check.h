@@ -20,9 +20,10 @@ struct boot_check {
 	size_t nprefixes;
 };
 
-/* A file a client fetches, to be checked with the others at the end. */
+/* A file a client fetches, to be checked with the others at the end
+ * (boot_refs_add). */
 void boot_check_add_ref(struct boot_check *bc, int kind, int severity, const char *name,
-			const char *origin);
+			const char *origin, bool missing_told);
 void boot_check_oom(struct boot_check *bc);
 
 /* Every config pxelinux asks for in PREFIX/pxelinux.cfg/ ("" or "dir/"), once

@@ -195,9 +195,12 @@ static void visit(void *arg, const char *file, const struct pxecfg_directive *d)
 			scan_args(w, file, d->line, rest + strspn(rest, " \t"));
 		break;
 	case PXECFG_DEFAULT:
-		if (w->default_name || !n)
-			break;	/* the first DEFAULT wins */
+		if (!n)
+			break;
+		/* as in syslinux's readconfig, the last DEFAULT wins */
 		snprintf(origin, sizeof origin, "%s%s:%u", w->prefix, file, d->line);
+		free(w->default_name);
+		free(w->default_origin);
 		w->default_name = strdup(word);
 		w->default_origin = strdup(origin);
 		break;
@@ -298,10 +301,9 @@ static void settle(struct cfg_walk *w)
 			module_name(w, w->pending[i].name, full, sizeof full);
 		else
 			pxelinux_name(w->prefix, w->pending[i].name, full, sizeof full);
+		/* a missing INCLUDE is the walk's problem, told with its line */
 		boot_check_add_ref(w->bc, kind, kind == REF_DECOR ? SEV_WARNING : SEV_ERROR, full,
-				   origin);
-		if (kind == REF_CONFIG && w->bc->refs.count)
-			w->bc->refs.items[w->bc->refs.count - 1].missing_told = true;
+				   origin, kind == REF_CONFIG);
 	}
 }
 
@@ -319,15 +321,19 @@ static void cfg_walk_free(struct cfg_walk *w)
 }
 
 void boot_configs_file(struct boot_check *bc, const char *prefix, const char *name,
-		     const char *origin)
+		       const char *origin)
 {
 	struct cfg_walk w = { .bc = bc, .prefix = prefix };
 	struct pxecfg_walker walker = { .read = read_config, .visit = visit,
 					.problem = problem, .arg = &w };
-	char full[PATH_NAME_MAX];
+	char full[PATH_NAME_MAX], resolved[PATH_NAME_MAX];
 
 	pxelinux_name(prefix, name, full, sizeof full);
-	boot_check_add_ref(bc, REF_CONFIG, SEV_ERROR, full, origin);
+	boot_check_add_ref(bc, REF_CONFIG, SEV_ERROR, full, origin, false);
+	/* a missing one is told by the reference, with what the client sees */
+	if (tftp_view_resolve(&bc->view, full, resolved, sizeof resolved) < 0 ||
+	    tftp_view_exists(&bc->view, resolved) < 0)
+		return;
 	pxecfg_walk(&walker, name);
 	settle(&w);
 	cfg_walk_free(&w);

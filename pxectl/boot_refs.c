@@ -42,10 +42,11 @@ static const char *syslinux_dir(const char *base)
 }
 
 int boot_refs_add(struct boot_refs *r, const struct tftp_view *v, int kind, int severity,
-		  const char *name, const char *origin)
+		  const char *name, const char *origin, bool missing_told)
 {
 	char resolved[PATH_NAME_MAX];
-	struct boot_ref ref = { .kind = kind, .severity = severity }, *grown;
+	struct boot_ref ref = { .kind = kind, .severity = severity, .missing_told = missing_told };
+	struct boot_ref *grown;
 	bool ok = tftp_view_resolve(v, name, resolved, sizeof resolved) == 0;
 
 	for (size_t i = 0; ok && i < r->count; i++)

@@ -35,9 +35,10 @@ struct boot_refs {
 };
 
 /* A file a client asks for by name (resolved here); a second mention of
- * the same file and kind is dropped.  -ENOMEM or 0. */
+ * the same file and kind is dropped.  missing_told: its absence is reported
+ * elsewhere.  -ENOMEM or 0. */
 int boot_refs_add(struct boot_refs *r, const struct tftp_view *v, int kind, int severity,
-		  const char *name, const char *origin);
+		  const char *name, const char *origin, bool missing_told);
 /* Each file missing, refused or unreadable as pxe-tftpd's user, as findings. */
 void boot_refs_report(const struct boot_refs *r, const struct tftp_view *v,
 		      struct report *rep);

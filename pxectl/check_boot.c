@@ -19,9 +19,9 @@ void boot_check_oom(struct boot_check *bc)
 }
 
 void boot_check_add_ref(struct boot_check *bc, int kind, int severity, const char *name,
-			const char *origin)
+			const char *origin, bool missing_told)
 {
-	if (boot_refs_add(&bc->refs, &bc->view, kind, severity, name, origin) < 0)
+	if (boot_refs_add(&bc->refs, &bc->view, kind, severity, name, origin, missing_told) < 0)
 		boot_check_oom(bc);
 }
 
@@ -70,12 +70,12 @@ static void check_boot_file(struct boot_check *bc, const struct boot_file *f)
 
 	if (boot_is_url(f->name))
 		return;		/* HTTP boot: not from this TFTP root */
-	boot_check_add_ref(bc, REF_BOOT, f->severity, f->name, f->origin);
+	boot_check_add_ref(bc, REF_BOOT, f->severity, f->name, f->origin, false);
 	ldlinux = ldlinux_of(base_name(f->name), f->arch);
 	if (!ldlinux || !boot_prefix(bc, f->name, prefix, sizeof prefix))
 		return;
 	snprintf(name, sizeof name, "%s%s", prefix, ldlinux);
-	boot_check_add_ref(bc, REF_LDLINUX, f->severity, name, f->origin);
+	boot_check_add_ref(bc, REF_LDLINUX, f->severity, name, f->origin, false);
 	boot_configs_dir(bc, prefix, f->origin);
 }
 

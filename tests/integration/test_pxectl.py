@@ -397,3 +397,22 @@ def test_host_pxelinux_config_is_read_instead_of_the_directory(setup):
     f = only_error(report, "boot")
     assert rc == 1
     assert f["what"].startswith("hosts/pc1.cfg:2: kernel vmlinuz-pc1")
+
+
+def test_missing_host_config_is_one_finding(setup):
+    with open(setup.config, "a") as f:
+        f.write("\n[host pc2]\nmac = 52:54:00:12:34:57\npxelinux_config = hosts/pc2.cfg\n")
+    rc, report = setup.check("--only", "boot")
+    f = only_error(report, "boot")
+    assert rc == 1
+    assert re.search(r":\d+: \[host pc2\] pxelinux_config: pxelinux config hosts/pc2.cfg is "
+                     r"not in the TFTP root", f["what"]), f["what"]
+
+
+def test_last_default_wins_as_in_syslinux(setup):
+    with open(os.path.join(setup.tftp, "pxelinux.cfg", "default"), "a") as f:
+        f.write("DEFAULT memtest86+.bin\n")
+    rc, report = setup.check("--only", "boot")
+    f = only_error(report, "boot")
+    assert rc == 1 and f["client"] == '"Could not find kernel image: memtest86+.bin"'
+    assert f["what"].startswith("pxelinux.cfg/default:11: kernel memtest86+.bin")
