@@ -42,11 +42,12 @@ static const char *const kind_names[] = {
 };
 
 static const char *const client_sees[] = {
-	[INSTALL_KICKSTART] = "anaconda cannot fetch the kickstart (\"Unable to download the "
-			      "kickstart file\"; dracut: \"failed to fetch kickstart\") and the "
-			      "install stops",
-	[INSTALL_REPO] = "\"Unable to read package metadata. This may be due to a missing "
-			 "repodata directory\" (anaconda: \"Error setting up base repository\")",
+	/* parenthesized: one string each, not two elements missing a comma */
+	[INSTALL_KICKSTART] = ("anaconda cannot fetch the kickstart (\"Unable to download the "
+			       "kickstart file\"; dracut: \"failed to fetch kickstart\") and the "
+			       "install stops"),
+	[INSTALL_REPO] = ("\"Unable to read package metadata. This may be due to a missing "
+			  "repodata directory\" (anaconda: \"Error setting up base repository\")"),
 	[INSTALL_ROOT] = "\"VFS: Unable to mount root fs via NFS\", then a kernel panic",
 };
 
