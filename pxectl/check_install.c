@@ -250,6 +250,14 @@ static void check_target(struct install_check *ic, const struct install_source *
 			"%s %s: %s", kind, path, strerror(errno));
 		return;
 	}
+	if (src->kind == INSTALL_KICKSTART && S_ISDIR(st.st_mode)) {
+		/* anaconda then reads DIR/<its IP address>-kickstart */
+		finding(ic, SEV_WARNING, src->kind, "name the kickstart file itself, or make sure "
+			"there is an ADDRESS-kickstart file for every machine", src, "%s %s is a "
+			"directory: each installer looks for its own IP-ADDRESS-kickstart in it",
+			kind, path);
+		return;
+	}
 	if (src->kind == INSTALL_KICKSTART && !S_ISREG(st.st_mode)) {
 		finding(ic, SEV_ERROR, src->kind, "name the kickstart file itself", src,
 			"%s %s is not a file", kind, path);

@@ -416,3 +416,11 @@ def test_last_default_wins_as_in_syslinux(setup):
     f = only_error(report, "boot")
     assert rc == 1 and f["client"] == '"Could not find kernel image: memtest86+.bin"'
     assert f["what"].startswith("pxelinux.cfg/default:11: kernel memtest86+.bin")
+
+
+def test_kickstart_directory_is_a_warning(setup):
+    setup.write_menu(f"ks=nfs:{setup.server}:{setup.nfs}")
+    rc, report = setup.check("--only", "install")
+    warnings = problems(report, ("warning",))
+    assert rc == 0 and report["errors"] == 0 and len(warnings) == 1
+    assert "is a directory: each installer looks for its own" in warnings[0]["what"]
