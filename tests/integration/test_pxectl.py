@@ -424,3 +424,11 @@ def test_kickstart_directory_is_a_warning(setup):
     warnings = problems(report, ("warning",))
     assert rc == 0 and report["errors"] == 0 and len(warnings) == 1
     assert "is a directory: each installer looks for its own" in warnings[0]["what"]
+
+
+@pytest.mark.parametrize("argv", [[], ["check", "extra"], ["--bogus", "check"], ["status"],
+                                  ["--only", "nothing", "check"]])
+def test_usage_errors_exit_64(argv):
+    cp = harness.run([pxectl()] + argv, check=False)
+    assert cp.returncode == 64 and cp.stdout == ""
+    assert cp.stderr.startswith("pxectl: ") and "Try 'pxectl --help'." in cp.stderr
