@@ -6,10 +6,10 @@ set -eu
 
 # What the build needs, then what the tests and the demo drive.
 PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libinih-dev
-libnfsidmap-dev libcmocka-dev libsodium-dev rpcsvc-proto"
+libnfsidmap-dev libcmocka-dev libsodium-dev libjansson-dev rpcsvc-proto"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
 tftp-hpa atftp curl xinetd systemd isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay
-dnsmasq-base rpcbind nfs-common libnfs-utils libnfs-dev util-linux"
+dnsmasq-base rpcbind nfs-common libnfs-utils libnfs-dev util-linux nftables"
 
 top=$(cd "$(dirname "$0")" && pwd)
 build="${PXESUITE_BUILD:-$top/build}"

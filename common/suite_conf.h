@@ -155,6 +155,10 @@ bool suite_host_has_mac(const struct conf_section *host);
 int suite_host_client_id(const char *text, uint8_t *out, size_t outsz, char *err,
 			 size_t errlen);
 
+/* What pxe-dhcpd needs of a config beyond the schema, which every daemon
+ * reads whole: something to serve.  0, or -1 with a message (cli_spec.check). */
+int suite_dhcpd_check_servable(const struct conf *conf, char *err, size_t errlen);
+
 /* The syslog priority of conf_global.log_level. */
 int suite_log_priority(const struct conf_global *g);
 

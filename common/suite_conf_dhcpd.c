@@ -421,3 +421,21 @@ const struct conf_section_def suite_class_def = {
 	.name = "class", .named = true, .size = sizeof(struct conf_class),
 	.keys = class_keys, .check = check_class,
 };
+
+int suite_dhcpd_check_servable(const struct conf *conf, char *err, size_t errlen)
+{
+	const struct conf_dhcpd *d = conf_get(conf, "dhcpd");
+	bool subnets = conf_next(conf, "subnet", NULL) != NULL;
+
+	if (d->mode == DHCPD_MODE_SERVER && !subnets) {
+		snprintf(err, errlen, "[dhcpd]: no [subnet] section: no addresses to hand out "
+			 "(add one, or set mode = proxy)");
+		return -1;
+	}
+	if (d->mode == DHCPD_MODE_PROXY && !subnets && !d->interfaces.count) {
+		snprintf(err, errlen, "[dhcpd]: mode = proxy: name the interfaces to serve "
+			 "(interface =)");
+		return -1;
+	}
+	return 0;
+}

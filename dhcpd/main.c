@@ -34,31 +34,12 @@ static const struct cli_flag dhcpd_flags[] = {
 	{ 0 }
 };
 
-/* The schema is the whole suite's; only pxe-dhcpd needs something to serve. */
-static int check_servable(const struct conf *conf, char *err, size_t errlen)
-{
-	const struct conf_dhcpd *d = conf_get(conf, "dhcpd");
-	bool subnets = conf_next(conf, "subnet", NULL) != NULL;
-
-	if (d->mode == DHCPD_MODE_SERVER && !subnets) {
-		snprintf(err, errlen, "[dhcpd]: no [subnet] section: no addresses to hand out "
-			 "(add one, or set mode = proxy)");
-		return -1;
-	}
-	if (d->mode == DHCPD_MODE_PROXY && !subnets && !d->interfaces.count) {
-		snprintf(err, errlen, "[dhcpd]: mode = proxy: name the interfaces to serve "
-			 "(interface =)");
-		return -1;
-	}
-	return 0;
-}
-
 static const struct cli_spec dhcpd_cli = {
 	.prog = "pxe-dhcpd",
 	.summary = "DHCPv4 server of pxesuite: addresses and boot files for PXE clients.",
 	.flags = dhcpd_flags,
 	.schema = suite_schema,
-	.check = check_servable,
+	.check = suite_dhcpd_check_servable,
 };
 
 static bool is_root_name(const char *user)

@@ -1,0 +1,186 @@
+/* pxectl: the suite's admin command.  `pxectl check` reads pxesuite.ini as
+ * the daemons do and reports what would stop a PXE boot. */
+#include <config.h>
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "check.h"
+#include "suite_conf.h"
+
+#define EX_USAGE_CODE 64
+
+enum {
+	AREA_BOOT = 1 << 0,
+	AREA_INSTALL = 1 << 1,
+	AREA_HOST = 1 << 2,
+	AREA_FIREWALL = 1 << 3,
+	AREA_ALL = AREA_BOOT | AREA_INSTALL | AREA_HOST | AREA_FIREWALL,
+};
+
+struct options {
+	const char *config_path;
+	bool config_given;
+	bool json;
+	unsigned areas;
+};
+
+struct command {
+	const char *name;
+	const char *summary;
+	int (*run)(const struct options *opt);
+};
+
+static int run_check(const struct options *opt);
+
+static const struct command commands[] = {
+	{ "check", "find what in this setup would stop a PXE boot", run_check },
+	{ NULL, NULL, NULL }
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: pxectl [OPTION]... COMMAND\n"
+		"The admin command of pxesuite.\n\nCommands:\n");
+	for (const struct command *c = commands; c->name; c++)
+		fprintf(out, "  %-24s %s\n", c->name, c->summary);
+	fprintf(out, "\nOptions:\n"
+		"  -c, -C, --config FILE    read FILE (default " SUITE_CONF_DEFAULT ")\n"
+		"  -j, --json               print the report as JSON\n"
+		"      --only AREAS         check only these: boot,install,host,firewall\n"
+		"                           (the config is always checked)\n"
+		"  -V, --version            print the version and exit\n"
+		"  -h, --help               print this help and exit\n"
+		"\nExit status: 0 when nothing found would stop a boot, 1 when something would,\n"
+		"64 for a usage error.  See pxectl(8).\n");
+}
+
+static void usage_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
+static void usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "pxectl: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'pxectl --help'.\n");
+	exit(EX_USAGE_CODE);
+}
+
+static unsigned parse_areas(const char *list)
+{
+	static const struct { const char *name; unsigned bit; } names[] = {
+		{ "boot", AREA_BOOT }, { "install", AREA_INSTALL }, { "host", AREA_HOST },
+		{ "firewall", AREA_FIREWALL }, { "config", 0 },
+	};
+	char *copy = strdup(list), *save = NULL;
+	unsigned areas = 0;
+
+	if (!copy)
+		usage_error("%s: out of memory", list);
+	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		size_t i;
+
+		for (i = 0; i < sizeof names / sizeof names[0]; i++)
+			if (strcmp(tok, names[i].name) == 0)
+				break;
+		if (i == sizeof names / sizeof names[0])
+			usage_error("--only: unknown area '%s'", tok);
+		areas |= names[i].bit;
+	}
+	free(copy);
+	return areas;
+}
+
+static const struct command *parse_args(struct options *opt, int argc, char **argv)
+{
+	static const struct option longs[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "only", required_argument, NULL, 'o' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*opt = (struct options){ .config_path = SUITE_CONF_DEFAULT, .areas = AREA_ALL };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":c:C:jVh", longs, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+		case 'C':
+			opt->config_path = optarg;
+			opt->config_given = true;
+			break;
+		case 'j':
+			opt->json = true;
+			break;
+		case 'o':
+			opt->areas = parse_areas(optarg);
+			break;
+		case 'V':
+			printf("pxectl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+			exit(0);
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			usage_error("option '%s' needs an argument", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		usage_error("%s", "no command given");
+	for (const struct command *cmd = commands; cmd->name; cmd++)
+		if (strcmp(argv[optind], cmd->name) == 0) {
+			if (optind + 1 < argc)
+				usage_error("unexpected argument '%s'", argv[optind + 1]);
+			return cmd;
+		}
+	usage_error("unknown command '%s'", argv[optind]);
+}
+
+static int run_check(const struct options *opt)
+{
+	struct report rep;
+	struct check_ctx ctx = { .config_path = opt->config_path,
+				 .config_given = opt->config_given, .rep = &rep };
+	int rc;
+
+	report_init(&rep);
+	check_config(&ctx);
+	if (ctx.config_ok) {
+		if (opt->areas & (AREA_BOOT | AREA_INSTALL))
+			check_boot_tree(&ctx);
+		if (opt->areas & AREA_INSTALL)
+			check_install(&ctx);
+		if (opt->areas & AREA_HOST)
+			check_host(&ctx);
+		if (opt->areas & AREA_FIREWALL)
+			check_firewall(&ctx);
+	}
+	if (opt->json) {
+		if (report_print_json(&rep, opt->config_path, stdout) < 0)
+			fprintf(stderr, "pxectl: out of memory writing the JSON report\n");
+	} else {
+		report_print_text(&rep, opt->config_path, stdout);
+	}
+	rc = report_failed(&rep) ? 1 : 0;
+	check_ctx_free(&ctx);
+	report_free(&rep);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options opt;
+	const struct command *cmd = parse_args(&opt, argc, argv);
+
+	return cmd->run(&opt);
+}
