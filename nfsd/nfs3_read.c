@@ -233,10 +233,13 @@ static nfsstat3 open_regular(struct nfs3_call *c, const nfs_fh3 *fh, int *fd,
 }
 
 /* pxectl status shows the files a client reads (ks.cfg, the install
- * tree's): noted at each file's first block, by the path the server opened. */
+ * tree's): noted at each file's first block, by the path the server opened.
+ * In the private view of an export's filesystem (nocross_open) that path
+ * starts at the export's directory. */
 static void note_first_read(const struct nfs3_call *c, int fd)
 {
-	char link[32], path[PATH_MAX], host[ADDR_STRLEN];
+	char link[32], path[PATH_MAX], full[2 * PATH_MAX], host[ADDR_STRLEN];
+	bool in_clone = c->exp && c->fs.mount_fd == c->exp->nocross_fd;
 	ssize_t n;
 
 	snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
@@ -244,7 +247,9 @@ static void note_first_read(const struct nfs3_call *c, int fd)
 	if (n < 0)
 		return;
 	path[n] = '\0';
-	progress_note("read", nfsd_host_str(c->sa, host), NULL, path, "ok");
+	snprintf(full, sizeof full, "%s%s",
+		 in_clone && strcmp(c->exp->path, "/") != 0 ? c->exp->path : "", path);
+	progress_note("read", nfsd_host_str(c->sa, host), NULL, full, "ok");
 }
 
 void nfs3_read(struct nfs3_call *c, READ3args *a, READ3res *r)

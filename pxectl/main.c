@@ -1,7 +1,9 @@
 /* pxectl: the suite's admin command.  `pxectl check` reads pxesuite.ini as
- * the daemons do and reports what would stop a PXE boot. */
+ * the daemons do and reports what would stop a PXE boot; `pxectl status`
+ * and `watch` show what each machine's boot is doing. */
 #include <config.h>
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "status.h"
 #include "suite_conf.h"
 
 #define EX_USAGE_CODE 64
@@ -26,20 +29,36 @@ struct options {
 	bool config_given;
 	bool json;
 	unsigned areas;
+	const char *machine;		/* status MACHINE */
+	struct status_watch watch;
 };
 
 struct command {
 	const char *name;
 	const char *summary;
 	int (*run)(const struct options *opt);
+	bool takes_machine;
 };
 
 static int run_check(const struct options *opt);
+static int run_status(const struct options *opt);
+static int run_watch(const struct options *opt);
 
 static const struct command commands[] = {
-	{ "check", "find what in this setup would stop a PXE boot", run_check },
-	{ NULL, NULL, NULL }
+	{ "check", "find what in this setup would stop a PXE boot", run_check, false },
+	{ "status [MAC|ADDRESS]", "each machine's boot now, or one machine's steps", run_status,
+	  true },
+	{ "watch", "the status table, again every --interval", run_watch, false },
+	{ NULL, NULL, NULL, false }
 };
+
+/* "status [MAC|ADDRESS]" is called "status". */
+static bool command_is(const struct command *c, const char *word)
+{
+	size_t n = strcspn(c->name, " ");
+
+	return strlen(word) == n && strncmp(c->name, word, n) == 0;
+}
 
 static void usage(FILE *out)
 {
@@ -52,10 +71,13 @@ static void usage(FILE *out)
 		"  -j, --json               print the report as JSON\n"
 		"      --only AREAS         check only these: boot,install,host,firewall\n"
 		"                           (the config is always checked)\n"
+		"  -i, --interval SECONDS   watch: redraw every SECONDS (default 1)\n"
+		"  -n, --count N            watch: stop after N tables (default: never)\n"
 		"  -V, --version            print the version and exit\n"
 		"  -h, --help               print this help and exit\n"
-		"\nExit status: 0 when nothing found would stop a boot, 1 when something would,\n"
-		"64 for a usage error.  See pxectl(8).\n");
+		"\nExit status: check: 0 when nothing found would stop a boot, 1 when something\n"
+		"would; status: 0, or 1 when a machine's boot has failed or nothing is\n"
+		"recorded; 64 for a usage error.  See pxectl(8).\n");
 }
 
 static void usage_error(const char *fmt, ...) __attribute__((noreturn, format(printf, 1, 2)));
@@ -69,6 +91,22 @@ static void usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'pxectl --help'.\n");
 	exit(EX_USAGE_CODE);
+}
+
+static long parse_number(const char *text, const char *flag, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(text, &end, 10);
+	if (errno || end == text || *end || v < min || v > max) {
+		fprintf(stderr, "pxectl: %s: expected a whole number from %ld to %ld, not '%s'\n",
+			flag, min, max, text);
+		fprintf(stderr, "Try 'pxectl --help'.\n");
+		exit(EX_USAGE_CODE);
+	}
+	return v;
 }
 
 static unsigned parse_areas(const char *list)
@@ -102,15 +140,18 @@ static const struct command *parse_args(struct options *opt, int argc, char **ar
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*opt = (struct options){ .config_path = SUITE_CONF_DEFAULT, .areas = AREA_ALL };
+	*opt = (struct options){ .config_path = SUITE_CONF_DEFAULT, .areas = AREA_ALL,
+				 .watch = { .interval_ms = 1000 } };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":c:C:jVh", longs, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":c:C:ji:n:Vh", longs, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 		case 'C':
@@ -122,6 +163,12 @@ static const struct command *parse_args(struct options *opt, int argc, char **ar
 			break;
 		case 'o':
 			opt->areas = parse_areas(optarg);
+			break;
+		case 'i':
+			opt->watch.interval_ms = parse_number(optarg, "--interval", 1, 3600) * 1000;
+			break;
+		case 'n':
+			opt->watch.count = parse_number(optarg, "--count", 1, 1000000);
 			break;
 		case 'V':
 			printf("pxectl (%s) %s\n", PACKAGE_NAME, PACKAGE_VERSION);
@@ -138,7 +185,9 @@ static const struct command *parse_args(struct options *opt, int argc, char **ar
 	if (optind >= argc)
 		usage_error("%s", "no command given");
 	for (const struct command *cmd = commands; cmd->name; cmd++)
-		if (strcmp(argv[optind], cmd->name) == 0) {
+		if (command_is(cmd, argv[optind])) {
+			if (cmd->takes_machine && optind + 1 < argc)
+				opt->machine = argv[++optind];
 			if (optind + 1 < argc)
 				usage_error("unexpected argument '%s'", argv[optind + 1]);
 			return cmd;
@@ -175,6 +224,16 @@ static int run_check(const struct options *opt)
 	check_ctx_free(&ctx);
 	report_free(&rep);
 	return rc;
+}
+
+static int run_status(const struct options *opt)
+{
+	return status_run(opt->config_path, opt->config_given, opt->machine, opt->json);
+}
+
+static int run_watch(const struct options *opt)
+{
+	return status_watch(opt->config_path, opt->config_given, &opt->watch);
 }
 
 int main(int argc, char **argv)

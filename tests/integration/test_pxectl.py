@@ -45,7 +45,7 @@ class Setup:
         self.base = str(base)
         self.ns = netlab.namespace()
         self.client = netlab.namespace()
-        self.iface, _ = netlab.veth(self.ns, self.client)
+        self.iface, self.client_iface = netlab.veth(self.ns, self.client)
         self.server = self.iface.addr
         self.net = self.server.rsplit(".", 1)[0]
         self.tftp = os.path.join(self.base, "tftp")
@@ -426,7 +426,8 @@ def test_kickstart_directory_is_a_warning(setup):
     assert "is a directory: each installer looks for its own" in warnings[0]["what"]
 
 
-@pytest.mark.parametrize("argv", [[], ["check", "extra"], ["--bogus", "check"], ["status"],
+@pytest.mark.parametrize("argv", [[], ["check", "extra"], ["--bogus", "check"],
+                                  ["status", "a", "b"], ["-n", "0", "watch"],
                                   ["--only", "nothing", "check"]])
 def test_usage_errors_exit_64(argv):
     cp = harness.run([pxectl()] + argv, check=False)
