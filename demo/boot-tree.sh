@@ -64,15 +64,15 @@ kernel_dir() {
 		deb=$(ls "$cache"/"${pkg}"_*.deb | head -1)
 	fi
 	kver=${pkg#linux-image-}
-	tmp="$cache/kernel-$kver.tmp"
-	rm -rf "$tmp"
-	mkdir -p "$tmp"
+	# Unpacked aside and renamed into place, so a run beside this one never sees half.
+	tmp=$(mktemp -d "$cache/kernel.XXXXXX")
 	dpkg-deb --fsys-tarfile "$deb" |
 		tar -x -C "$tmp" --wildcards "./boot/vmlinuz-*" "./lib/modules/*/kernel/*.ko" \
 			"./lib/modules/*/modules.builtin" "./lib/modules/*/modules.order"
 	mv "$tmp/boot/vmlinuz-$kver" "$tmp/vmlinuz"
-	rm -rf "$cache/kernel-$kver"
-	mv "$tmp" "$cache/kernel-$kver"
+	rmdir "$tmp/boot"
+	chmod 755 "$tmp"
+	mv -T "$tmp" "$cache/kernel-$kver" 2>/dev/null || rm -rf "$tmp"
 	echo "$cache/kernel-$kver"
 }
 
@@ -117,8 +117,8 @@ initramfs() {
 		done
 		cp "$mods/modules.builtin" "$mods/modules.order" "$kdst/"
 		"$BUSYBOX" depmod -b "$stage" "$(basename "$mods")"
-		(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -9) >"$img.tmp"
-		mv "$img.tmp" "$img"
+		(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -9) >"$stage.img"
+		mv "$stage.img" "$img"
 		rm -rf "$stage"
 	fi
 	echo "$img"
