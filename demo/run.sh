@@ -49,6 +49,7 @@ trap 'exit 130' INT TERM
 step() { printf '\n== %s\n' "$*"; }
 
 step "boot tree: pxelinux, syslinux.efi, a Debian kernel, an initramfs, ks.cfg, an install tree"
+echo "work directory: $work (removed at exit)"
 sh "$here/boot-tree.sh" "$work/srv"
 
 step "lab network: namespace $ns, bridge br0 10.77.0.1/24, tap0 on it for the VM"

@@ -5,9 +5,11 @@
 import hashlib
 import os
 import re
+import subprocess
 
 import pytest
 
+import harness
 import vm_lab
 from vm_lab import MAC, SERVER
 
@@ -137,3 +139,32 @@ def test_each_daemon_restarted_between_phases_and_the_boot_completes(lab):
         (old["nfsd"].log(), lab.servers["nfsd"].log())
     console = boot.console()
     assert console.index("phase=hold") < console.index("phase=ks-read"), console
+
+
+def test_make_demo_boots_the_vm_and_cleans_up(netlab):
+    """The README's first command ends in make demo: the boot to ks.cfg with its timeline,
+    and nothing left behind, neither namespace nor process nor work directory."""
+    vm_lab.require_vm_tools()
+    env = dict(os.environ, top_builddir=harness.builddir())
+    env.pop("PXESUITE_DEMO_KEEP", None)
+    cp = subprocess.run(["sh", os.path.join(vm_lab.DEMO, "run.sh")], env=env,
+                        stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                        timeout=vm_lab.TREE_LIMIT + vm_lab.BOOT_LIMIT)
+    out = cp.stdout + cp.stderr
+    assert cp.returncode == 0, out
+    assert "done: the VM booted over the network, read ks.cfg" in out, out
+    for name, _, _ in vm_lab.timeline.PHASES:
+        assert re.search(rf"^{re.escape(name)} +\d+\.\d\ds ", out, re.M), (name, out)
+    assert "  | pxesuite-init: phase=ks-read" in out, out       # the console, shown
+    ns = re.search(r"namespace (pxedemo-\d+)", out)[1]
+    work = re.search(r"work directory: (\S+)", out)[1]
+    assert ns not in subprocess.run(["ip", "netns", "list"], capture_output=True,
+                                    text=True).stdout
+    assert not os.path.exists(work)
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = f.read().decode(errors="replace")
+        except OSError:
+            continue
+        assert work not in argv, f"pid {pid} still runs: {argv!r}"
