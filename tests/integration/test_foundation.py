@@ -5,7 +5,6 @@ import re
 import signal
 import shutil
 import socket
-import subprocess
 import tempfile
 import textwrap
 
