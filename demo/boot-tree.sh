@@ -42,8 +42,9 @@ need "$PXELINUX" pxelinux
 need "$BIOS_MODULES/ldlinux.c32" syslinux-common
 need "$EFI64" syslinux-efi
 need "$BUSYBOX" busybox-static
+PATH=$PATH:/usr/sbin:/sbin
 command -v cpio >/dev/null || die "cpio is missing: install cpio"
-command -v modinfo >/dev/null || PATH=$PATH:/usr/sbin:/sbin
+command -v modinfo >/dev/null || die "modinfo is missing: install kmod"
 
 mkdir -p "$cache"
 
