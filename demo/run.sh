@@ -33,7 +33,19 @@ cleanup() {
 	for pid in $pids; do
 		kill "$pid" 2>/dev/null || true
 	done
+	# Five seconds to stop after SIGTERM, then SIGKILL: the cleanup never hangs.
+	i=0
+	while [ $i -lt 50 ]; do
+		alive=
+		for pid in $pids; do
+			kill -0 "$pid" 2>/dev/null && alive=1
+		done
+		[ -n "$alive" ] || break
+		i=$((i + 1))
+		sleep 0.1
+	done
 	for pid in $pids; do
+		kill -KILL "$pid" 2>/dev/null || true
 		wait "$pid" 2>/dev/null || true
 	done
 	ip netns del "$ns" 2>/dev/null || true
