@@ -17,7 +17,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 firmware=${1:-bios}
 nic=${2:-e1000}
 limit=${PXESUITE_DEMO_LIMIT:-240}
-case $firmware in bios|uefi) ;; *) echo "usage: $0 [bios|uefi] [e1000|virtio]" >&2; exit 64 ;; esac
+case $firmware/$nic in
+bios/e1000|bios/virtio|uefi/e1000|uefi/virtio) ;;
+*) echo "usage: $0 [bios|uefi] [e1000|virtio]" >&2; exit 64 ;;
+esac
+[ "$(id -u)" -eq 0 ] || { echo "demo: run as root: it makes network namespaces" >&2; exit 1; }
 
 for tool in qemu-system-x86_64 rpcbind unshare nsenter python3; do
 	command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
