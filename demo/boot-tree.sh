@@ -42,6 +42,8 @@ need "$PXELINUX" pxelinux
 need "$BIOS_MODULES/ldlinux.c32" syslinux-common
 need "$EFI64" syslinux-efi
 need "$BUSYBOX" busybox-static
+# The initramfs holds no C library: busybox's own package links it dynamically.
+ldd "$BUSYBOX" >/dev/null 2>&1 && die "$BUSYBOX is linked dynamically: install busybox-static"
 PATH=$PATH:/usr/sbin:/sbin
 command -v cpio >/dev/null || die "cpio is missing: install cpio"
 command -v modinfo >/dev/null || die "modinfo is missing: install kmod"
