@@ -50,35 +50,6 @@ command -v modinfo >/dev/null || die "modinfo is missing: install kmod"
 
 mkdir -p "$cache"
 
-# The kernel package linux-image-amd64 points at, unpacked (vmlinuz and .ko files only)
-# into $cache/kernel-VERSION.  A cached kernel is used as it is, without asking apt.
-kernel_dir() {
-	for d in "$cache"/kernel-*/; do
-		[ -f "$d/vmlinuz" ] && { echo "${d%/}"; return; }
-	done
-	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
-		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
-	[ -n "$pkg" ] || die "apt knows no linux-image-amd64 (run apt-get update)"
-	deb=$(ls "$cache"/"${pkg}"_*.deb /var/cache/apt/archives/"${pkg}"_*.deb 2>/dev/null |
-		head -1) || true
-	if [ -z "$deb" ]; then
-		echo "boot-tree.sh: fetching $pkg (not installed, only unpacked into $cache)" >&2
-		(cd "$cache" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
-		deb=$(ls "$cache"/"${pkg}"_*.deb | head -1)
-	fi
-	kver=${pkg#linux-image-}
-	# Unpacked aside and renamed into place, so a run beside this one never sees half.
-	tmp=$(mktemp -d "$cache/kernel.XXXXXX")
-	dpkg-deb --fsys-tarfile "$deb" |
-		tar -x -C "$tmp" --wildcards "./boot/vmlinuz-*" "./lib/modules/*/kernel/*.ko" \
-			"./lib/modules/*/modules.builtin" "./lib/modules/*/modules.order"
-	mv "$tmp/boot/vmlinuz-$kver" "$tmp/vmlinuz"
-	rmdir "$tmp/boot"
-	chmod 755 "$tmp"
-	mv -T "$tmp" "$cache/kernel-$kver" 2>/dev/null || rm -rf "$tmp"
-	echo "$cache/kernel-$kver"
-}
-
 # Every module that $MODULES need, found by following modinfo's depends= to a fixed point.
 module_closure() {
 	mods=$1
@@ -99,12 +70,55 @@ module_closure() {
 	done
 }
 
+# Copies the modules of $MODULES and what they need, with modules.builtin and .order, from
+# the modules folder $1 into $2, keeping their paths.
+copy_modules() {
+	for path in $(module_closure "$1"); do
+		mkdir -p "$2/$(dirname "${path#"$1"/}")"
+		cp "$path" "$2/${path#"$1"/}"
+	done
+	cp "$1/modules.builtin" "$1/modules.order" "$2/"
+}
+
+# The kernel package linux-image-amd64 points at, unpacked into $cache/kernel-VERSION:
+# vmlinuz and the modules the initramfs takes.  A cached kernel is used as it is, without
+# asking apt.
+kernel_dir() {
+	for d in "$cache"/kernel-*/; do
+		[ -f "$d/vmlinuz" ] && { echo "${d%/}"; return; }
+	done
+	pkg=$(apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }')
+	[ -n "$pkg" ] || die "apt knows no linux-image-amd64 (run apt-get update)"
+	deb=$(ls "$cache"/"${pkg}"_*.deb /var/cache/apt/archives/"${pkg}"_*.deb 2>/dev/null |
+		head -1) || true
+	if [ -z "$deb" ]; then
+		echo "boot-tree.sh: fetching $pkg (not installed, only unpacked into $cache)" >&2
+		(cd "$cache" && apt-get download -q "$pkg" >&2) || die "apt-get download $pkg failed"
+		deb=$(ls "$cache"/"${pkg}"_*.deb | head -1)
+	fi
+	kver=${pkg#linux-image-}
+	# Unpacked aside and renamed into place, so a run beside this one never sees half;
+	# of the package's 4,000 modules only those the initramfs takes are kept.
+	tmp=$(mktemp -d "$cache/kernel.XXXXXX")
+	dpkg-deb --fsys-tarfile "$deb" |
+		tar -x -C "$tmp" --wildcards "./boot/vmlinuz-*" "./lib/modules/*/kernel/*.ko" \
+			"./lib/modules/*/modules.builtin" "./lib/modules/*/modules.order"
+	mv "$tmp/boot/vmlinuz-$kver" "$tmp/vmlinuz"
+	mv "$tmp/lib" "$tmp/all"
+	copy_modules "$tmp/all/modules/$kver" "$tmp/lib/modules/$kver"
+	rm -rf "${tmp:?}/all" "${tmp:?}/boot"
+	chmod 755 "$tmp"
+	mv -T "$tmp" "$cache/kernel-$kver" 2>/dev/null || rm -rf "$tmp"
+	echo "$cache/kernel-$kver"
+}
+
 # A cpio of busybox, the modules and demo/initramfs-init, cached under a key of its inputs.
 initramfs() {
 	kdir=$1
 	mods=$(echo "$kdir"/lib/modules/*)
-	kos=$(module_closure "$mods" | sort)
-	key=$( (cat "$here/initramfs-init" "$BUSYBOX"; echo "$kos") | sha256sum | cut -c1-16)
+	kos=$(module_closure "$mods")
+	key=$( (cat "$here/initramfs-init" "$BUSYBOX"; echo "$kos" | sort) | sha256sum | cut -c1-16)
 	img="$kdir/initrd-$key.img"
 	if [ ! -f "$img" ]; then
 		stage=$(mktemp -d "$cache/initramfs.XXXXXX")
@@ -114,11 +128,7 @@ initramfs() {
 		install -m 755 "$here/initramfs-init" "$stage/init"
 		mknod "$stage/dev/console" c 5 1
 		kdst="$stage/lib/modules/$(basename "$mods")"
-		for ko in $kos; do
-			mkdir -p "$kdst/$(dirname "${ko#"$mods"/}")"
-			cp "$ko" "$kdst/${ko#"$mods"/}"
-		done
-		cp "$mods/modules.builtin" "$mods/modules.order" "$kdst/"
+		copy_modules "$mods" "$kdst"
 		"$BUSYBOX" depmod -b "$stage" "$(basename "$mods")"
 		(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -9) >"$stage.img"
 		mv "$stage.img" "$img"
