@@ -72,6 +72,8 @@ def boot_and_check(lab, firmware, nic, between=None):
     console = boot.console()
     assert boot.exit_code == 0, f"QEMU exit {boot.exit_code}\n{console}"
     assert_firmware_phases(console, firmware)
+    # iPXE names the card it drives: the NIC asked for is the one that booted.
+    assert {"e1000": "using 82540em", "virtio": "using virtio-net"}[nic] in console, console
     assert_guest_phases(lab, console)
     assert_timeline(boot)
     return boot
