@@ -4,12 +4,14 @@
 # Both install their Debian packages first, so each works on a fresh machine.
 set -eu
 
-# What the build needs, then what the tests and the demo drive.
+# What the build needs, then what the tests and the demo drive.  The demo's guest
+# kernel is not among them: demo/boot-tree.sh fetches its .deb and only unpacks it.
 PACKAGES_BUILD="build-essential autoconf automake pkg-config libtirpc-dev libinih-dev
 libnfsidmap-dev libcmocka-dev libsodium-dev libjansson-dev rpcsvc-proto"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
 tftp-hpa atftp curl xinetd systemd isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay
-dnsmasq-base rpcbind nfs-common libnfs-utils libnfs-dev util-linux nftables"
+dnsmasq-base rpcbind nfs-common libnfs-utils libnfs-dev util-linux nftables
+qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common syslinux-efi busybox-static cpio kmod"
 
 top=$(cd "$(dirname "$0")" && pwd)
 build="${PXESUITE_BUILD:-$top/build}"
