@@ -115,7 +115,8 @@ ip netns exec "$ns" python3 "$here/ra.py" br0 "$limit" 2>"$work/ra.log" &
 pids="$pids $!"
 
 step "QEMU ($firmware, $nic) PXE-boots from its iPXE ROM on tap0; its serial console:"
-vm_args="--nic $nic"
+mac=52:54:00:77:00:10
+vm_args="--nic $nic --mac $mac"
 [ "$firmware" = uefi ] && vm_args="$vm_args --uefi $work/OVMF_VARS.fd"
 # shellcheck disable=SC2086
 ip netns exec "$ns" sh "$here/vm.sh" $vm_args tap0 "$work/console.raw" 2>"$work/qemu.log" &
@@ -141,6 +142,10 @@ step "timeline: seconds since power on, from the daemons' logs and the guest's c
 rc=0
 python3 "$here/timeline.py" show "$work/dhcpd.log" "$work/tftpd.log" "$work/nfsd.log" \
 	"$work/console.log" || rc=$?
+
+step "pxectl status $mac: the same boot as the daemons recorded it (/run/pxesuite)"
+nsenter -t "$lab" -m -n -- "$top_builddir/pxectl/pxectl" -c "$here/pxesuite.ini" status "$mac" ||
+	rc=1
 
 want=$(sha256sum "$work/srv/install/ks.cfg" | cut -d' ' -f1)
 if [ $rc -eq 0 ] && grep -q "phase=ks-read .*sha256=$want" "$work/console.log" &&

@@ -3,6 +3,7 @@
 # kernel and the project's initramfs, which mounts the install tree over NFS v3 and reads
 # ks.cfg.  Each phase is asserted from the guest's own console and from the daemons' logs.
 import hashlib
+import json
 import os
 import re
 import subprocess
@@ -67,6 +68,30 @@ def assert_timeline(boot):
     print(vm_lab.timeline.table(t0, rows))
 
 
+def first_seen(phases):
+    """Each phase once, in the order a boot first reached it."""
+    return [p for i, p in enumerate(phases) if p not in phases[:i]]
+
+
+def assert_pxectl_status(lab, firmware):
+    """pxectl status joins what the three daemons recorded of this VM into its boot."""
+    pxectl = os.path.join(harness.builddir(), "pxectl", "pxectl")
+    cp = lab.lab.run([pxectl, "-c", lab.config, "--json", "status", MAC], check=False,
+                     timeout=30)
+    assert cp.returncode == 0 and cp.stderr == "", cp.stdout + cp.stderr
+    m = json.loads(cp.stdout)[0]
+    phases = first_seen([s["phase"] for s in m["steps"]])
+    want = ["dhcp", "boot-file", "modules", "config", "kernel", "initrd", "nfs-mount",
+            "nfs-read"]
+    assert [p for p in phases if p in want] == want, json.dumps(m["steps"], indent=1)
+    # the guest's own DHCP (and syslinux.efi's) is not a new boot
+    assert "os-dhcp" in phases
+    assert m["mac"] == MAC and m["address"].startswith("10.77.0.") and not m["failed"]
+    assert m["boot_file"] == {"bios": "pxelinux.0", "uefi": "efi64/syslinux.efi"}[firmware]
+    reads = [s["subject"] for s in m["steps"] if s["phase"] == "nfs-read"]
+    assert "/srv/install/ks.cfg" in reads, reads
+
+
 def boot_and_check(lab, firmware, nic, between=None):
     boot = lab.boot(firmware, nic, between=between)
     console = boot.console()
@@ -76,6 +101,7 @@ def boot_and_check(lab, firmware, nic, between=None):
     assert {"e1000": "using 82540em", "virtio": "using virtio-net"}[nic] in console, console
     assert_guest_phases(lab, console)
     assert_timeline(boot)
+    assert_pxectl_status(lab, firmware)
     return boot
 
 
