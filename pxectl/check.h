@@ -1,6 +1,6 @@
 /* pxectl check: what one run knows — the config as the daemons load it, the
  * report — and the checks, one file each, that read it and add findings.
- * None sends a packet anywhere. */
+ * None sends a packet anywhere, but --probe-dhcp's DISCOVER (probe_dhcp.h). */
 #ifndef PXECTL_CHECK_H
 #define PXECTL_CHECK_H
 
@@ -24,6 +24,7 @@ struct check_ctx {
 	struct report *rep;
 	struct kernel_args *appends;	/* every APPEND the boot tree has, in order */
 	size_t nappends;
+	bool probe_dhcp;	/* --probe-dhcp: the one check that sends a packet */
 };
 
 /* Each daemon's --check-config, on the one file.  Loads ctx->conf. */

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "probe_dhcp.h"
 #include "sock.h"
 #include "suite_conf.h"
 
@@ -148,6 +149,8 @@ static void check_one_iface(struct check_ctx *ctx, const char *name)
 			   "any [subnet]: pxe-dhcpd has no pool to serve from it", name);
 	check_rp_filter(ctx, name);
 	check_bridge(ctx, name);
+	if (ctx->probe_dhcp)
+		probe_dhcp(ctx, name);
 }
 
 static void check_interfaces(struct check_ctx *ctx)
@@ -172,6 +175,8 @@ static void check_interfaces(struct check_ctx *ctx)
 		served = true;
 		check_rp_filter(ctx, i->if_name);
 		check_bridge(ctx, i->if_name);
+		if (ctx->probe_dhcp)
+			probe_dhcp(ctx, i->if_name);
 	}
 	if (all)
 		if_freenameindex(all);

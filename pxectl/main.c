@@ -29,6 +29,7 @@ struct options {
 	bool config_given;
 	bool json;
 	unsigned areas;
+	bool probe_dhcp;
 	const char *machine;		/* status MACHINE */
 	struct status_watch watch;
 };
@@ -71,6 +72,8 @@ static void usage(FILE *out)
 		"  -j, --json               print the report as JSON\n"
 		"      --only AREAS         check only these: boot,install,host,firewall\n"
 		"                           (the config is always checked)\n"
+		"      --probe-dhcp         check: send one DHCP DISCOVER on each served\n"
+		"                           interface and report every server that answers\n"
 		"  -i, --interval SECONDS   watch: redraw every SECONDS (default 1)\n"
 		"  -n, --count N            watch: stop after N tables (default: never)\n"
 		"  -V, --version            print the version and exit\n"
@@ -140,6 +143,7 @@ static const struct command *parse_args(struct options *opt, int argc, char **ar
 		{ "config", required_argument, NULL, 'c' },
 		{ "json", no_argument, NULL, 'j' },
 		{ "only", required_argument, NULL, 'o' },
+		{ "probe-dhcp", no_argument, NULL, 'p' },
 		{ "interval", required_argument, NULL, 'i' },
 		{ "count", required_argument, NULL, 'n' },
 		{ "version", no_argument, NULL, 'V' },
@@ -163,6 +167,9 @@ static const struct command *parse_args(struct options *opt, int argc, char **ar
 			break;
 		case 'o':
 			opt->areas = parse_areas(optarg);
+			break;
+		case 'p':
+			opt->probe_dhcp = true;
 			break;
 		case 'i':
 			opt->watch.interval_ms = parse_number(optarg, "--interval", 1, 3600) * 1000;
@@ -199,7 +206,8 @@ static int run_check(const struct options *opt)
 {
 	struct report rep;
 	struct check_ctx ctx = { .config_path = opt->config_path,
-				 .config_given = opt->config_given, .rep = &rep };
+				 .config_given = opt->config_given, .rep = &rep,
+				 .probe_dhcp = opt->probe_dhcp };
 	int rc;
 
 	report_init(&rep);

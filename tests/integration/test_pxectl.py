@@ -433,3 +433,53 @@ def test_usage_errors_exit_64(argv):
     cp = harness.run([pxectl()] + argv, check=False)
     assert cp.returncode == 64 and cp.stdout == ""
     assert cp.stderr.startswith("pxectl: ") and "Try 'pxectl --help'." in cp.stderr
+
+
+def start_rogue_dnsmasq(setup, daemons):
+    """A second DHCP server on the link: dnsmasq in the client namespace, handing out
+    addresses of the same network and no boot file, as a home router would."""
+    path = harness.require_tool("dnsmasq")
+    return daemons.start(path, [
+        "--no-daemon", "--conf-file=/dev/null", "--port=0", "--no-hosts", "--no-resolv",
+        "--no-ping", "--log-facility=-", "--log-dhcp", "--user=root", "--pid-file=",
+        f"--dhcp-leasefile={setup.base}/rogue.leases", f"--interface={setup.client_iface.name}",
+        "--bind-interfaces", f"--dhcp-range={setup.net}.50,{setup.net}.60,1h"],
+        ns=setup.client, ready=r"DHCP, IP range")
+
+
+def probe(setup):
+    rc, report = setup.check("--only", "host", "--probe-dhcp")
+    return rc, [f for f in report["findings"] if "--probe-dhcp" in f["what"]]
+
+
+def test_probe_dhcp_finds_a_second_dhcp_server_on_the_link(setup, daemons):
+    start_rogue_dnsmasq(setup, daemons)
+    setup.write_config(dhcpd=f"user = root\npidfile = {setup.base}/dhcpd.pid\n")
+    daemons.start("dhcpd", ["-C", setup.config, "-f"], ns=setup.ns)
+    rc, found = probe(setup)
+    assert rc == 0, found          # a warning: some clients fail, not all
+    rogue = [f for f in found if f["severity"] == "warning"]
+    assert len(rogue) == 1, found
+    assert f"another DHCP server, {setup.net}.2, answers on {setup.iface.name} " \
+        f"(offer {setup.net}.5" in rogue[0]["what"]
+    assert "no boot file" in rogue[0]["what"]
+    assert rogue[0]["client"].startswith('"PXE-E53: No boot filename received"')
+    assert "mode = proxy" in rogue[0]["fix"]
+    own = [f for f in found if f["severity"] == "info"]
+    assert len(own) == 1 and f"pxe-dhcpd ({setup.server}) answers" in own[0]["what"], found
+    assert "pxelinux.0" in own[0]["what"]
+
+
+def test_probe_dhcp_beside_the_server_a_proxy_runs_with_is_information(setup, daemons):
+    start_rogue_dnsmasq(setup, daemons)
+    setup.write_config(dhcpd="mode = proxy\n")
+    rc, found = probe(setup)
+    assert rc == 0 and [f["severity"] for f in found] == ["info"], found
+    assert "the server pxe-dhcpd runs beside as proxyDHCP" in found[0]["what"]
+
+
+def test_probe_dhcp_says_when_nobody_answers_and_is_off_by_default(setup):
+    rc, found = probe(setup)
+    assert rc == 0 and len(found) == 1 and "no DHCP server answered" in found[0]["what"]
+    rc, report = setup.check("--only", "host")
+    assert not [f for f in report["findings"] if "--probe-dhcp" in f["what"]]
