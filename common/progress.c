@@ -34,8 +34,8 @@ _Static_assert(sizeof(struct progress_rec) == 512, "a slot is 512 bytes");
 _Static_assert(sizeof(struct progress_header) == sizeof(struct progress_rec),
 	       "the header takes one slot");
 
-#define PROGRESS_FILE_SIZE (sizeof(struct progress_header) + \
-			    PROGRESS_SLOTS * sizeof(struct progress_rec))
+_Static_assert(PROGRESS_FILE_SIZE == sizeof(struct progress_header) +
+	       PROGRESS_SLOTS * sizeof(struct progress_rec), "the file is a header and slots");
 
 static struct {
 	int fd;
@@ -48,6 +48,16 @@ static bool header_ok(const struct progress_header *h)
 {
 	return memcmp(h->magic, PROGRESS_MAGIC, sizeof h->magic) == 0 &&
 	       h->slot_size == sizeof(struct progress_rec) && h->slots == PROGRESS_SLOTS;
+}
+
+void progress_header_init(void *file)
+{
+	struct progress_header *h = file;
+
+	memset(h, 0, sizeof *h);
+	memcpy(h->magic, PROGRESS_MAGIC, sizeof h->magic);
+	h->slot_size = sizeof(struct progress_rec);
+	h->slots = PROGRESS_SLOTS;
 }
 
 /* A file of another size or layout (an older version, a stray file) is
@@ -64,10 +74,7 @@ static int shape(int fd)
 	if ((size_t)st.st_size == PROGRESS_FILE_SIZE &&
 	    pread(fd, &h, sizeof h, 0) == (ssize_t)sizeof h && header_ok(&h))
 		return 0;
-	memset(&h, 0, sizeof h);
-	memcpy(h.magic, PROGRESS_MAGIC, sizeof h.magic);
-	h.slot_size = sizeof(struct progress_rec);
-	h.slots = PROGRESS_SLOTS;
+	progress_header_init(&h);
 	if (ftruncate(fd, 0) < 0 || ftruncate(fd, (off_t)PROGRESS_FILE_SIZE) < 0)
 		return -errno;
 	if (pwrite(fd, &h, sizeof h, 0) != (ssize_t)sizeof h)
@@ -199,12 +206,33 @@ static size_t copy_settled(const struct progress_rec *slots, struct progress_rec
 	return n;
 }
 
-int progress_load(const char *path, struct progress_rec **recs, size_t *n)
+int progress_parse(const void *file, size_t size, struct progress_rec **recs, size_t *n)
 {
 	struct progress_rec *out;
+
+	*recs = NULL;
+	*n = 0;
+	if (size != PROGRESS_FILE_SIZE || !header_ok(file))
+		return -EINVAL;
+	out = malloc(PROGRESS_SLOTS * sizeof *out);
+	if (!out)
+		return -ENOMEM;
+	*n = copy_settled((const struct progress_rec *)((const char *)file +
+							sizeof(struct progress_header)), out);
+	if (*n == 0) {
+		free(out);
+		return 0;
+	}
+	qsort(out, *n, sizeof *out, by_seq);
+	*recs = out;
+	return 0;
+}
+
+int progress_load(const char *path, struct progress_rec **recs, size_t *n)
+{
 	struct stat st;
 	void *map;
-	int fd, rc = 0;
+	int fd, rc;
 
 	*recs = NULL;
 	*n = 0;
@@ -220,21 +248,7 @@ int progress_load(const char *path, struct progress_rec **recs, size_t *n)
 	close(fd);
 	if (map == MAP_FAILED)
 		return -errno;
-	out = malloc(PROGRESS_SLOTS * sizeof *out);
-	if (!out)
-		rc = -ENOMEM;
-	else if (!header_ok(map))
-		rc = -EINVAL;
-	else
-		*n = copy_settled((const struct progress_rec *)((char *)map +
-								sizeof(struct progress_header)),
-				  out);
+	rc = progress_parse(map, PROGRESS_FILE_SIZE, recs, n);
 	munmap(map, PROGRESS_FILE_SIZE);
-	if (rc < 0 || *n == 0) {
-		free(out);
-		return rc;
-	}
-	qsort(out, *n, sizeof *out, by_seq);
-	*recs = out;
-	return 0;
+	return rc;
 }

@@ -10,6 +10,8 @@
 #include <stdint.h>
 
 #define PROGRESS_SLOTS 4096
+/* A header slot, then the ring. */
+#define PROGRESS_FILE_SIZE ((PROGRESS_SLOTS + 1) * sizeof(struct progress_rec))
 
 /* 512 bytes, the layout of a slot in the file (host byte order: the file
  * never leaves the machine).  Every string is NUL-terminated and has its
@@ -40,5 +42,10 @@ void progress_note(const char *event, const char *client, const char *mac, const
  * (*n of them; *recs NULL when none).  0, or a negative errno: -ENOENT for no
  * file, -EINVAL for a file that is not a progress ring. */
 int progress_load(const char *path, struct progress_rec **recs, size_t *n);
+/* The same from a file's size bytes in memory; strings are cut at their
+ * field's end whatever the bytes hold. */
+int progress_parse(const void *file, size_t size, struct progress_rec **recs, size_t *n);
+/* Writes a ring's header at the start of file (PROGRESS_FILE_SIZE bytes). */
+void progress_header_init(void *file);
 
 #endif
