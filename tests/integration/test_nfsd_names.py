@@ -2,6 +2,7 @@
 # (libnfs's nfs-ls and nfs-cat, showmount, rpcinfo) in namespaces of their own. The server
 # looks names up in a private /etc/hosts and a DNS server of the test's (dns_stub), both
 # seen only inside its own mount and network namespaces.
+import os
 import signal
 import time
 
@@ -38,12 +39,12 @@ def tool(name):
     return harness.require_tool(name)
 
 
-def exported(lab, name, content=b""):
-    """A directory beside the lab's export root, with one file f.txt."""
-    d = f"{lab.base}/{name}"
-    harness.run(["mkdir", "-p", d])
-    with open(f"{d}/f.txt", "wb") as f:
-        f.write(content or name.encode() + b"\n")
+def exported(lab, name):
+    """A directory beside the lab's export root, with one file f.txt that names it."""
+    d = os.path.join(lab.base, name)
+    os.mkdir(d, 0o755)
+    with open(os.path.join(d, "f.txt"), "w") as f:
+        f.write(name + "\n")
     return d
 
 
@@ -112,8 +113,8 @@ def test_a_ptr_record_whose_name_does_not_map_back_is_refused(lab, dns):
     c1, forger, dns_named = (lab.add_client() for _ in range(3))
     lab.private_etc(nsswitch_conf=NSSWITCH, resolv_conf=RESOLV_QUICK,
                     hosts=f"127.0.0.1 localhost\n{c1.addr} client1.lab.test\n")
-    # The forger's reverse zone claims client1's name and a name of the wildcard's domain
-    # that DNS maps to c1's address; dns_named's PTR and A agree, so it gets in.
+    # The forger's reverse zone claims client1's name, which /etc/hosts maps to c1's
+    # address; dns_named's PTR and A records agree, so it gets in by the wildcard.
     dns.ptr[dns_stub.reverse_name(forger.addr)] = "client1.lab.test"
     dns.ptr[dns_stub.reverse_name(dns_named.addr)] = "dns3.lab.test"
     dns.hosts["dns3.lab.test"] = [dns_named.addr]
@@ -126,13 +127,14 @@ def test_a_ptr_record_whose_name_does_not_map_back_is_refused(lab, dns):
     assert mnt_status(dns_named, one) == nl.MNT3ERR_ACCES
     assert reads(c1, one)
 
-    # the same forger with a PTR that names a host of the domain that DNS maps elsewhere;
-    # SIGHUP makes the server forget the names it knew
-    dns.ptr[dns_stub.reverse_name(forger.addr)] = "dns3.lab.test"
+    # now a PTR naming dns_named's name, which DNS maps to dns_named's address; SIGHUP
+    # makes the server forget the names it knew, so it asks again
+    forger_ptr = dns_stub.reverse_name(forger.addr)
+    dns.ptr[forger_ptr] = "dns3.lab.test"
+    asked = dns.queries.count((forger_ptr, dns_stub.TYPE_PTR))
     lab.server.signal_and_wait(signal.SIGHUP, r"\breloaded\b")
     assert mnt_status(forger, wild) == nl.MNT3ERR_ACCES
-    asked = {q for q, _ in dns.queries}
-    assert dns_stub.reverse_name(forger.addr) in asked and "dns3.lab.test" in asked
+    assert dns.queries.count((forger_ptr, dns_stub.TYPE_PTR)) > asked
 
 
 def test_a_client_whose_reverse_lookup_hangs_stalls_no_other(lab, dns):
