@@ -479,6 +479,28 @@ bool export_client_options(const struct export *e, const struct sockaddr *sa,
 	return best != NULL;
 }
 
+bool export_name_may_matter(const struct export *e, const struct sockaddr *sa)
+{
+	struct ip_addr ip;
+	bool have_ip = sa && addr_from_sockaddr(sa, &ip, NULL) == 0;
+	unsigned by_addr = UINT_MAX, by_name = UINT_MAX;
+
+	if (!e->names)
+		return false;
+	for (size_t i = 0; i < e->nclients; i++) {
+		const struct export_host *h = &e->clients[i].host;
+		unsigned rank = export_host_rank(h);
+
+		if (h->kind == EXPORT_HOST_NAME || h->kind == EXPORT_HOST_WILDCARD) {
+			if (rank < by_name)
+				by_name = rank;
+		} else if (rank < by_addr && export_host_match(h, have_ip ? &ip : NULL, NULL)) {
+			by_addr = rank;
+		}
+	}
+	return by_name <= by_addr;	/* a tie goes by written order */
+}
+
 const struct export *export_for_mount(const struct export_table *t, const char *path,
 				      const struct sockaddr *sa, const char *hostname,
 				      struct export_opts *out, const char **rest)

@@ -117,6 +117,11 @@ const struct export *export_find(const struct export_table *t, const char *path)
  * options go to *out when out is not NULL. */
 bool export_client_options(const struct export *e, const struct sockaddr *sa,
 			   const char *hostname, struct export_opts *out);
+/* Whether the client's host name could change what export_client_options
+ * says for the client at sa: e has a name or wildcard spec that outranks
+ * (or ties with) every spec the address matches.  When not, the name need
+ * not be looked up. */
+bool export_name_may_matter(const struct export *e, const struct sockaddr *sa);
 /* What a MNT of path reaches, as Linux mountd walks it: the export of path
  * itself when it lets the client in, else that of the nearest ancestor that
  * does.  path must be normalized (export_path_normalize); *rest gets the part

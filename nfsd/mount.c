@@ -115,14 +115,24 @@ static int walk(int root_fd, const char *rest)
 	return fd == root_fd ? dup(root_fd) : fd;
 }
 
-/* Looking a client's name up is worth it only for an export that names
- * clients. */
-static bool names_needed(const struct export_table *t)
+/* The client's name when some export could let it in by name: looked up,
+ * waiting a little once for a lookup in progress.  One that is still
+ * running is not waited for again: the client is answered as one without a
+ * name, and its next MNT sees the name. */
+static const char *name_for_mount(const struct export_table *t, const struct sockaddr *sa,
+				  const char *host)
 {
-	for (size_t i = 0; i < t->count; i++)
-		if (t->exports[i].names)
-			return true;
-	return false;
+	const char *name = NULL;
+	size_t i;
+
+	for (i = 0; i < t->count && !export_name_may_matter(&t->exports[i], sa); i++)
+		;
+	if (i == t->count)
+		return NULL;
+	if (!clientname_wait(sa, CLIENTNAME_MNT_WAIT_MS, &name))
+		log_limited(&mount_log_limit, LOG_NOTICE, "mount: %s: its host name is still "
+			    "being looked up: name patterns do not match it yet", host);
+	return name;
 }
 
 struct mnt_reply {
@@ -134,6 +144,7 @@ struct mnt_reply {
 static mountstat3 mnt(struct nfsd *d, SVCXPRT *xprt, const char *dir, struct mnt_reply *out)
 {
 	char path[EXPORT_PATH_MAX + 1], host[ADDR_STRLEN];
+	const char *name;
 	const struct export *e;
 	struct export_opts opts;
 	const char *rest;
@@ -147,11 +158,12 @@ static mountstat3 mnt(struct nfsd *d, SVCXPRT *xprt, const char *dir, struct mnt
 	nfsd_host_str(sa, host);
 	if (export_path_normalize(dir, path, sizeof path, NULL, 0) < 0)
 		return MNT3ERR_INVAL;
-	e = export_for_mount(&d->exports, path, sa, names_needed(&d->exports) ?
-			     clientname_of(sa) : NULL, &opts, &rest);
+	name = name_for_mount(&d->exports, sa, host);
+	e = export_for_mount(&d->exports, path, sa, name, &opts, &rest);
 	if (!e) {
-		log_limited(&mount_log_limit, LOG_NOTICE, "mount: %s MNT %s refused: not "
-			    "exported to this client", host, path);
+		log_limited(&mount_log_limit, LOG_NOTICE, "mount: %s%s%s MNT %s refused: not "
+			    "exported to this client", host, name ? " name=" : "", name ? name : "",
+			    path);
 		return MNT3ERR_ACCES;
 	}
 	if (opts.secure && port > PRIV_PORT_MAX) {

@@ -83,8 +83,13 @@ nfsstat3 nfs3_status(int rc, const char *what)
 static nfsstat3 enter_export(struct nfs3_call *c, const struct export *e)
 {
 	char host[ADDR_STRLEN];
+	const char *name = NULL;
 
-	if (!export_client_options(e, c->sa, e->names ? clientname_of(c->sa) : NULL, &c->opts)) {
+	/* what kernel nfsd answers while mountd looks the client up: the
+	 * client retries a little later */
+	if (export_name_may_matter(e, c->sa) && !clientname_get(c->sa, &name))
+		return NFS3ERR_JUKEBOX;
+	if (!export_client_options(e, c->sa, name, &c->opts)) {
 		log_limited(&nfs3_log_limit, LOG_NOTICE, "nfs3: %s: not a client of %s",
 			    nfsd_host_str(c->sa, host), e->path);
 		return NFS3ERR_ACCES;

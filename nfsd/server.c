@@ -12,6 +12,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "clientname.h"
 #include "cred.h"
 #include "log.h"
 #include "mount3_prot.h"
@@ -253,6 +254,7 @@ int nfsd_open(struct nfsd *d, const struct conf *conf, struct loop *loop)
 
 	d->loop = loop;
 	export_table_init(&d->exports);
+	clientname_init(loop);
 	/* a WRITE past RLIMIT_FSIZE fails with EFBIG (NFS3ERR_FBIG) instead
 	 * of the signal ending the server */
 	signal(SIGXFSZ, SIG_IGN);
@@ -277,6 +279,7 @@ int nfsd_reload(struct nfsd *d, const struct conf *next)
 		   d->exports.count - kept);
 	export_table_free(&d->exports);
 	d->exports = t;
+	clientname_forget();	/* as exportfs -r: /etc/hosts may have changed too */
 	return 0;
 }
 

@@ -40,7 +40,7 @@ NFS3_OK, NFS3ERR_PERM, NFS3ERR_NOENT, NFS3ERR_ACCES = 0, 1, 2, 13
 NFS3ERR_NOTDIR, NFS3ERR_INVAL, NFS3ERR_ROFS, NFS3ERR_NAMETOOLONG = 20, 22, 30, 63
 NFS3ERR_STALE, NFS3ERR_BADHANDLE, NFS3ERR_BAD_COOKIE, NFS3ERR_NOTSUPP = 70, 10001, 10003, 10004
 NFS3ERR_EXIST, NFS3ERR_XDEV, NFS3ERR_ISDIR, NFS3ERR_FBIG, NFS3ERR_NOTEMPTY = 17, 18, 21, 27, 66
-NFS3ERR_NOT_SYNC, NFS3ERR_BADTYPE = 10002, 10007
+NFS3ERR_NOT_SYNC, NFS3ERR_BADTYPE, NFS3ERR_JUKEBOX = 10002, 10007, 10008
 UNSTABLE, DATA_SYNC, FILE_SYNC = 0, 1, 2
 UNCHECKED, GUARDED, EXCLUSIVE = 0, 1, 2
 DONT_CHANGE, SET_TO_SERVER_TIME = 0, 1
@@ -421,6 +421,28 @@ class NsEnter:
         return harness.run(self.argv(argv), timeout=timeout, check=check, **kw)
 
 
+class Client:
+    """A client namespace of an NfsLab (see NfsLab.add_client): the server is at server
+    from there, the client at addr."""
+
+    def __init__(self, lab, ns, server, addr):
+        self.lab, self.ns, self.server, self.addr = lab, ns, server, addr
+        self.family = socket.AF_INET6 if ":" in addr else socket.AF_INET
+
+    def run(self, argv, timeout=60.0):
+        return self.ns.run(argv, timeout=timeout, check=False, cwd=self.lab.tmp)
+
+    def url(self, path):
+        # libnfs 4.0 takes an IPv6 address bare (nfs://fd77::1/path): in brackets, as
+        # RFC 3986 writes it, it fails to resolve "[fd77::1]"
+        return f"nfs://{self.server}{path}"
+
+    def rpc(self, port=2049, tcp=True, timeout=5.0):
+        sock = self.ns.socket(self.family, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+        self.lab._sockets.append(sock)
+        return RpcClient(sock, (self.server, port), tcp=tcp, timeout=timeout)
+
+
 class NfsLab:
     """Server and client namespaces on a veth pair, an export tree that the server's user
     can reach (base/export, with a secret beside it), rpcbind and pxe-nfsd."""
@@ -442,6 +464,7 @@ class NfsLab:
         self.pidfile = os.path.join(self.base, "pxe-nfsd.pid")
         self.rpcbind = None
         self.server = None
+        self.etc = {}
         self._sockets = []
 
     def close(self):
@@ -472,14 +495,28 @@ class NfsLab:
                     f"{exports}")
         return self.config
 
+    def private_etc(self, **files):
+        """Files the server's mount namespace sees in /etc instead of the host's, from the
+        next start of rpcbind: private_etc(hosts=..., resolv_conf=..., nsswitch_conf=...)
+        (underscores stand for dots)."""
+        for key, content in files.items():
+            name = key.replace("_", ".")
+            path = os.path.join(self.base, "etc-" + name)
+            with open(path, "w") as f:
+                f.write(content)
+            os.chmod(path, 0o644)
+            self.etc[name] = path
+
     # -- daemons
     def start_rpcbind(self):
         harness.require_tool("rpcbind")
         unshare = harness.require_tool("unshare")
         rpcbind = harness.require_tool("rpcbind")
+        binds = "".join(f"mount --bind {path} /etc/{name} && "
+                        for name, path in sorted(self.etc.items()))
         self.rpcbind = self.daemons.start(
             unshare, ["-m", "--propagation", "private", "sh", "-c",
-                      f"mount -t tmpfs -o mode=0755 tmpfs /run && exec {rpcbind} -f"],
+                      f"{binds}mount -t tmpfs -o mode=0755 tmpfs /run && exec {rpcbind} -f"],
             ns=self.srv, ready=None)
         sock = f"/proc/{self.rpcbind.pid}/root/run/rpcbind.sock"
         harness.wait_until(lambda: os.path.exists(sock) or not self.rpcbind.alive(), 10,
@@ -507,6 +544,18 @@ class NfsLab:
         return self.start()
 
     # -- clients
+    def add_client(self, addr6=None):
+        """One more client namespace on a veth of its own: IPv4 (10.77.N.2, the server
+        10.77.N.1), or IPv6 only when addr6 is (server, client) addresses in a /64."""
+        ns = self.netlab.namespace()
+        if addr6 is None:
+            srv_if, cli_if = self.netlab.veth(self.srv, ns)
+            return Client(self, ns, srv_if.addr, cli_if.addr)
+        srv_if, cli_if = self.netlab.veth(self.srv, ns, addr_a=False, addr_b=False)
+        for end, addr in ((srv_if, addr6[0]), (cli_if, addr6[1])):
+            end.ns.ip("-6", "addr", "add", f"{addr}/64", "dev", end.name, "nodad")
+        return Client(self, ns, addr6[0], addr6[1])
+
     def run_client(self, argv, timeout=60.0):
         return self.cli.run(argv, timeout=timeout, check=False, cwd=self.tmp)
 

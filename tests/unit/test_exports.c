@@ -795,6 +795,26 @@ static void test_first_written_wins_within_a_kind(void **state)
 	assert_false(opts_for(find("/d"), "10.0.0.1", NULL).rw);
 }
 
+/* A name is looked up only when it could outrank what the address matches. */
+static void test_name_matters_only_when_it_could_outrank_the_address(void **state)
+{
+	(void)state;
+	parse_ok("/none 10.0.0.0/8(rw)\n"
+		 "/net 10.0.0.0/8(ro) *.lab(rw)\n"
+		 "/host 10.0.0.0/8(ro) pc.lab(rw)\n"
+		 "/tie 10.0.0.1(ro) pc.lab(rw)\n"
+		 "/star *(ro) *.lab(rw)\n");
+	assert_false(export_name_may_matter(find("/none"), sa("10.0.0.1")));
+	/* a network outranks a wildcard: no name changes what 10/8 gets */
+	assert_false(export_name_may_matter(find("/net"), sa("10.0.0.1")));
+	assert_true(export_name_may_matter(find("/net"), sa("192.0.2.1")));
+	assert_true(export_name_may_matter(find("/host"), sa("10.0.0.1")));
+	/* single hosts tie: the order written decides, so the name is needed */
+	assert_true(export_name_may_matter(find("/tie"), sa("10.0.0.1")));
+	assert_true(export_name_may_matter(find("/star"), sa("2001:db8::1")));
+	assert_true(export_name_may_matter(find("/star"), NULL));
+}
+
 static void test_client_not_listed_is_refused(void **state)
 {
 	(void)state;
@@ -1600,6 +1620,7 @@ int main(void)
 		T(test_network_beats_wildcard_beats_anonymous),
 		T(test_name_is_a_single_host),
 		T(test_first_written_wins_within_a_kind),
+		T(test_name_matters_only_when_it_could_outrank_the_address),
 		T(test_client_not_listed_is_refused),
 		T(test_error_unknown_option),
 		T(test_error_contradiction),
