@@ -89,50 +89,50 @@ static const char *state_of(const struct step *last)
 	return "";
 }
 
+/* "dhcp 1.0 boot-file 0.1 ...": seconds per phase, for the table. */
+static const char *phase_summary(const struct machine *m, char *buf, size_t size)
+{
+	struct phase_time pt[PHASE_COUNT];
+	size_t n = machine_phase_times(m, pt), len = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && len < size; i++)
+		len += (size_t)snprintf(buf + len, size - len, "%s%s %.1f", i ? " " : "",
+					phase_name(pt[i].phase), (double)pt[i].ms / 1000);
+	return buf;
+}
+
 void status_print_table(const struct timeline *t, int64_t now_ms, FILE *out)
 {
-	char started[24], took[24], idle[24];
+	char started[24], took[24], idle[24], phases[256];
 
 	fprintf(out, "%-17s  %-15s  %-9s  %-7s  %-8s  %-7s  %-7s  %s\n", "MAC", "ADDRESS", "PHASE",
-		"STATE", "STARTED", "TOOK", "IDLE", "LAST");
+		"STATE", "STARTED", "TOOK", "IDLE", "LAST, then seconds per phase");
 	for (size_t i = 0; i < t->count; i++) {
 		const struct machine *m = &t->machines[i];
 		const struct step *last = machine_last(m);
 		int64_t first = m->steps[0].rec.time_ms;
 
-		fprintf(out, "%-17s  %-15s  %-9s  %-7s  %-8s  %-7s  %-7s  %s %s%s%s\n",
+		fprintf(out, "%-17s  %-15s  %-9s  %-7s  %-8s  %-7s  %-7s  %s %s%s%s  [%s]\n",
 			m->mac[0] ? m->mac : "-", m->address[0] ? m->address : "-",
 			phase_name(last->phase), state_of(last),
 			clock_time(first, started, sizeof started),
 			seconds(last->rec.time_ms - first, took, sizeof took),
 			seconds(now_ms - last->rec.time_ms, idle, sizeof idle), last->rec.event,
-			last->rec.subject, last->rec.note[0] ? ": " : "", last->rec.note);
+			last->rec.subject, last->rec.note[0] ? ": " : "", last->rec.note,
+			phase_summary(m, phases, sizeof phases));
 	}
 }
 
-/* A phase lasts from its first step to the first step of the phase that
- * began next (or to the last step). */
 static void print_phase_times(const struct machine *m, FILE *out)
 {
-	bool shown[PHASE_COUNT] = { false };
-	int64_t start[PHASE_COUNT];
+	struct phase_time pt[PHASE_COUNT];
+	size_t n = machine_phase_times(m, pt);
 	char took[24];
 
-	for (int p = 0; p < PHASE_COUNT; p++)
-		start[p] = machine_phase_start(m, p);
 	fprintf(out, "\ntime per phase:");
-	for (size_t i = 0; i < m->nsteps; i++) {
-		int p = m->steps[i].phase;
-		int64_t end = machine_last(m)->rec.time_ms;
-
-		if (shown[p])
-			continue;
-		shown[p] = true;
-		for (int q = 0; q < PHASE_COUNT; q++)
-			if (start[q] > start[p] && start[q] < end)
-				end = start[q];
-		fprintf(out, " %s %s", phase_name(p), seconds(end - start[p], took, sizeof took));
-	}
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, " %s %s", phase_name(pt[i].phase), seconds(pt[i].ms, took, sizeof took));
 	fprintf(out, "\n");
 }
 
@@ -159,9 +159,15 @@ void status_print_machine(const struct machine *m, FILE *out)
 
 static json_t *machine_json(const struct machine *m)
 {
-	json_t *steps = json_array();
+	json_t *steps = json_array(), *phases = json_array();
 	const struct step *last = machine_last(m);
+	struct phase_time pt[PHASE_COUNT];
+	size_t n = machine_phase_times(m, pt);
 
+	for (size_t i = 0; phases && i < n; i++)
+		json_array_append_new(phases, json_pack("{s:s, s:I}", "phase",
+							phase_name(pt[i].phase), "ms",
+							(json_int_t)pt[i].ms));
 	for (size_t i = 0; steps && i < m->nsteps; i++) {
 		const struct step *s = &m->steps[i];
 
@@ -173,9 +179,9 @@ static json_t *machine_json(const struct machine *m)
 						       "subject", s->rec.subject,
 						       "note", s->rec.note, "failed", s->failed));
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o}", "mac", m->mac, "address", m->address,
-			 "boot_file", m->boot_file, "phase", phase_name(last->phase),
-			 "failed", last->failed, "steps", steps);
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:o, s:o}", "mac", m->mac, "address",
+			 m->address, "boot_file", m->boot_file, "phase", phase_name(last->phase),
+			 "failed", last->failed, "phase_times", phases, "steps", steps);
 }
 
 int status_print_json(const struct machine *machines, size_t n, FILE *out)

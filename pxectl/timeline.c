@@ -283,3 +283,26 @@ int64_t machine_phase_start(const struct machine *m, int p)
 			return m->steps[i].rec.time_ms;
 	return -1;
 }
+
+size_t machine_phase_times(const struct machine *m, struct phase_time out[PHASE_COUNT])
+{
+	int64_t start[PHASE_COUNT];
+	bool seen[PHASE_COUNT] = { false };
+	size_t n = 0;
+
+	for (int p = 0; p < PHASE_COUNT; p++)
+		start[p] = machine_phase_start(m, p);
+	for (size_t i = 0; i < m->nsteps; i++) {
+		int p = m->steps[i].phase;
+		int64_t end = machine_last(m)->rec.time_ms;
+
+		if (seen[p])
+			continue;
+		seen[p] = true;
+		for (int q = 0; q < PHASE_COUNT; q++)
+			if (start[q] > start[p] && start[q] < end)
+				end = start[q];
+		out[n++] = (struct phase_time){ p, end - start[p] };
+	}
+	return n;
+}

@@ -58,4 +58,14 @@ const struct step *machine_last(const struct machine *m);
 /* When the machine's boot entered phase p (its first step there), or -1. */
 int64_t machine_phase_start(const struct machine *m, int p);
 
+struct phase_time {
+	int phase;
+	int64_t ms;		/* from its first step to the start of the next phase */
+};
+
+/* The phases the machine went through, in the order it first reached
+ * them, each with the time until the phase that began next (the last one:
+ * until its last step).  Their count. */
+size_t machine_phase_times(const struct machine *m, struct phase_time out[PHASE_COUNT]);
+
 #endif

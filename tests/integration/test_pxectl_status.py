@@ -4,6 +4,7 @@
 # own.  Each daemon records its part; pxectl joins them into that machine's boot.
 import json
 import os
+import re
 
 import pytest
 
@@ -80,11 +81,16 @@ def test_status_joins_one_machines_boot_across_the_three_daemons(lab):
     assert reads[0]["subject"] == f"{lab.nfs}/{KS}"
     times = [s["time_ms"] for s in m["steps"]]
     assert times == sorted(times)
+    # each phase once, in the order the machine reached it; together, the whole boot
+    assert [p["phase"] for p in m["phase_times"]] == list(dict.fromkeys(PHASES))
+    assert sum(p["ms"] for p in m["phase_times"]) == times[-1] - times[0]
 
     table = status(lab, "status")
     assert table.returncode == 0
-    row = table.stdout.splitlines()[1].split()
-    assert row[:3] == [MAC, ip, "nfs-read"], table.stdout
+    row = table.stdout.splitlines()[1]
+    assert row.split()[:3] == [MAC, ip, "nfs-read"], table.stdout
+    assert re.search(r"\[dhcp [\d.]+ boot-file [\d.]+ modules [\d.]+ config .* nfs-read "
+                     r"[\d.]+\]$", row), row
 
     for who in (MAC, ip, MAC.upper()):
         one = status(lab, "status", who)

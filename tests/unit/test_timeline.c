@@ -208,6 +208,30 @@ static void test_uefi_and_ipxe_names_get_their_phases(void **state)
 	timeline_free(&t);
 }
 
+static void test_each_phase_lasts_until_the_next_one_begins(void **state)
+{
+	static struct feed f;
+	static const struct phase_time want[] = {
+		{ PHASE_DHCP, 20 }, { PHASE_LOADER, 30 }, { PHASE_MODULES, 10 },
+		{ PHASE_CONFIG, 40 }, { PHASE_KERNEL, 100 }, { PHASE_INITRD, 700 },
+		{ PHASE_OS_DHCP, 100 }, { PHASE_MOUNT, 100 }, { PHASE_READ, 0 },
+	};
+	struct phase_time got[PHASE_COUNT];
+	struct timeline t;
+	size_t n;
+
+	memset(&f, 0, sizeof f);
+	full_boot(&f, MAC1, "10.0.0.100", 0);
+	build(&f, &t);
+	n = machine_phase_times(&t.machines[0], got);
+	assert_int_equal(n, sizeof want / sizeof want[0]);
+	for (size_t i = 0; i < n; i++) {
+		assert_int_equal(got[i].phase, want[i].phase);
+		assert_int_equal(got[i].ms, want[i].ms);
+	}
+	timeline_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -219,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_a_refused_mount_is_a_failure),
 		cmocka_unit_test(test_nothing_recorded_is_no_machines),
 		cmocka_unit_test(test_uefi_and_ipxe_names_get_their_phases),
+		cmocka_unit_test(test_each_phase_lasts_until_the_next_one_begins),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
