@@ -126,14 +126,32 @@ static bool verifier_ok(const char *sent, const char *ours, cookie3 cookie)
 	       memcmp(sent, ours, NFS3_COOKIEVERFSIZE) == 0;
 }
 
-/* READDIRPLUS's attributes and handle of one entry; ".." gets neither (the
- * client looks it up), nor does an entry gone since getdents. */
+/* The attributes of "..": at the export's root, the root's own (LOOKUP ".."
+ * stays there); none from a directory moved out of the export, whose parent
+ * the client must not see. */
+static void dotdot_attr(struct listing *l, post_op_attr *out)
+{
+	if (l->at_root) {
+		out->attributes_follow = TRUE;
+		nfs3_fattr(l->c, &l->dir, &out->post_op_attr_u.attributes);
+	} else if (nfs3_parent_inside_export(l->c, l->fd)) {
+		nfs3_post_op(l->c, l->fd, "..", out);
+	}
+}
+
+/* READDIRPLUS's attributes and handle of one entry; an entry gone since
+ * getdents gets neither.  ".." gets its attributes but no handle: the
+ * client looks it up when it wants one, and LOOKUP's rules keep it inside
+ * the export.  Without the attributes libnfs would LOOKUP ".." of every
+ * directory it lists, one more round trip each. */
 static void entry_plus(struct listing *l, struct nfs3_dirent *e)
 {
 	const char *name = e->name;
 
-	if (strcmp(name, "..") == 0)
+	if (strcmp(name, "..") == 0) {
+		dotdot_attr(l, &e->attr);
 		return;
+	}
 	if (strcmp(name, ".") == 0)
 		name = NULL;
 	nfs3_post_op(l->c, l->fd, name, &e->attr);

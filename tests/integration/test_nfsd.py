@@ -323,6 +323,37 @@ def test_readdir_cookies_resume_and_stay_valid_while_the_directory_changes(lab):
     assert st == 10005   # NFS3ERR_TOOSMALL
 
 
+def test_readdirplus_gives_dotdot_attributes_but_never_a_way_out(lab):
+    lab.write("sub/inner/f", b"f")
+    os.mkdir(os.path.join(lab.base, "outside"), 0o755)
+    lab.start()
+    nfs = lab.rpc()
+    root = lab.mount()
+    root_attrs = nfs.getattr(root)[1]
+    st, sub, _ = nfs.lookup(root, "sub")
+    st, inner, _ = nfs.lookup(sub, "inner")
+
+    def dotdot(dirfh):
+        st, entries, eof, _ = nfs.readdirplus(dirfh)
+        assert st == nl.NFS3_OK and eof, st
+        by_name = {e[1]: e for e in entries}
+        assert by_name["."][3] is not None and by_name["."][4] == dirfh
+        return by_name[".."]
+
+    # libnfs looks up every entry that comes without attributes: ".." has them,
+    # and no handle (LOOKUP ".." gives that, by its own rules)
+    fileid, _, _, attrs, fh = dotdot(root)
+    assert fh is None and attrs is not None
+    assert fileid == attrs["fileid"] == root_attrs["fileid"], "root's .. is the root"
+    _, _, _, attrs, fh = dotdot(inner)
+    assert fh is None and attrs["fileid"] == nfs.getattr(sub)[1]["fileid"]
+    assert attrs["type"] == nl.NF3DIR
+    # a directory moved out of the export: nothing of what lies above it
+    os.rename(lab.path("sub/inner"), os.path.join(lab.base, "outside", "inner"))
+    _, _, _, attrs, fh = dotdot(inner)
+    assert attrs is None and fh is None
+
+
 # ------------------------------------------------------------------ symlinks and escapes
 
 def test_symlinks_read_as_links_and_are_never_followed_by_the_server(lab):
