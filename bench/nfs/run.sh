@@ -23,7 +23,7 @@ OUT=${OUT:-/var/tmp/pxesuite-bench-nfs-$(date +%Y%m%d-%H%M%S)}
 BIG=${BIG:-1024}		# MiB, the file read whole
 DIRS=${DIRS:-100} FILES=${FILES:-100}	# the tree nfs-ls -R lists
 LS_RUNS=${LS_RUNS:-5}		# warm listings per rep
-HOLD_N=${HOLD_N:-1000} HOLD_SECS=${HOLD_SECS:-60}
+HOLD_N=${HOLD_N:-1000} HOLD_SECS=${HOLD_SECS:-60} HOLD_REPS=${HOLD_REPS:-3}
 GANESHA=${GANESHA:-/usr/bin/ganesha.nfsd}
 
 usage() {
@@ -34,11 +34,12 @@ usage: $0 [options]
   --reps N         repetitions of every row (default $REPS)
   --big MIB        size of the file read whole (default $BIG)
   --hold N SECS    idle TCP connections and how long they are held (default $HOLD_N $HOLD_SECS)
+  --hold-reps N    repetitions of the hold, after all the other reps (default $HOLD_REPS)
   --out DIR        raw results, logs and report (default /var/tmp/pxesuite-bench-nfs-DATE)
   --quick          64 MiB, a tree of 10 x 100, 100 connections for 5 s, one rep:
                    a smoke test of the script (~1 min)
 Environment: the same names in capitals (BUILD, SERVERS, REPS, BIG, OUT,
-HOLD_N, HOLD_SECS), and DIRS, FILES, LS_RUNS, GANESHA.
+HOLD_N, HOLD_SECS, HOLD_REPS), and DIRS, FILES, LS_RUNS, GANESHA.
 EOF
 	exit 2
 }
@@ -51,8 +52,9 @@ while [ $# -gt 0 ]; do
 	--reps) REPS=$2; shift ;;
 	--big) BIG=$2; shift ;;
 	--hold) HOLD_N=$2 HOLD_SECS=$3; shift 2 ;;
+	--hold-reps) HOLD_REPS=$2; shift ;;
 	--out) OUT=$2; shift ;;
-	--quick) BIG=64 DIRS=10 HOLD_N=100 HOLD_SECS=5 REPS=1 LS_RUNS=3 ;;
+	--quick) BIG=64 DIRS=10 HOLD_N=100 HOLD_SECS=5 REPS=1 HOLD_REPS=1 LS_RUNS=3 ;;
 	-h|--help) usage ;;
 	*) echo "unknown option $1" >&2; usage ;;
 	esac
@@ -314,9 +316,12 @@ others_pct() {
 		if (b[2] > a[2]) printf "%.1f", 100 * '"$(nproc)"' * (b[1] - a[1]) / (b[2] - a[2]) }'
 }
 
-# row read: nfs-cat of the big file into wc -c; memory sampled mid-read
+# row read: on a server started afresh (what earlier rows left in its
+# caches would change its memory), nfs-cat of the big file into wc -c, the
+# server's memory sampled mid-read
 row_read() {
 	local rep=$1 s=$2 c0 c1 t0 t1 u0 u1 f=$OUT/logs/read.$s.$rep p bytes ucpu
+	restart_server "$s" || { rec "$rep" "$s" read failed 1; return; }
 	client_cpu_to u0
 	c0=$(cpu_us "$s") t0=$(now_ns)
 	in_ns "$s" timeout 300 sh -c "nfs-cat '$(url "$BIG_URL_PATH")' | wc -c" >"$f" 2>&1 &
@@ -393,6 +398,9 @@ row_cold() {
 # client's last NULL calls (HOLD_SECS - 2 s of pure idling)
 row_hold() {
 	local rep=$1 s=$2 f=$OUT/logs/hold.$s.$rep p c0 c1 c2 i kv t1
+	# afresh: memory a previous hold freed stays in the heap, and would be
+	# reused rather than added
+	restart_server "$s" || { rec "$rep" "$s" hold failed 1; return; }
 	rec_mem "$rep" "$s" hold before_
 	c0=$(cpu_us "$s")
 	in_ns "$s" timeout $((HOLD_SECS + 90)) "$OUT/idleconn" -n "$HOLD_N" -s "$HOLD_SECS" >"$f" 2>&1 &
@@ -426,7 +434,7 @@ START=$(date +%s)
 {
 	echo "command: $CMDLINE"
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo "reps: $REPS; export in tmpfs: big $BIG_B B, tree $DIRS dirs x $FILES files; $LS_RUNS warm listings a rep; hold $HOLD_N connections $HOLD_SECS s"
+	echo "reps: $REPS ($HOLD_REPS of the hold); export in tmpfs: big $BIG_B B, tree $DIRS dirs x $FILES files; $LS_RUNS warm listings a rep; hold $HOLD_N connections $HOLD_SECS s"
 	echo "client: libnfs-utils $(dpkg-query -W -f '${Version}' libnfs-utils 2>/dev/null) (nfs-cat, nfs-ls), NFS v3 over TCP to 127.0.0.1 in the server's namespace"
 } >"$OUT/header.txt"
 
@@ -466,7 +474,7 @@ cat "$OUT/header.txt" >&2
 # a server found dead is started again first, and that is noted
 run_all() {
 	local rep=$1 row=$2 n=${#LIVE[@]} i s
-	say "rep $rep/$REPS: $row ($(($(date +%s) - START)) s)"
+	say "rep $rep: $row ($(($(date +%s) - START)) s)"
 	for i in $(seq 0 $((n - 1))); do
 		s=${LIVE[$(((i + rep - 1) % n))]}
 		if ! alive "$s"; then
@@ -484,7 +492,7 @@ for rep in $(seq "$REPS"); do
 	run_all "$rep" ls
 	run_all "$rep" cold
 done
-for rep in $(seq "$REPS"); do run_all "$rep" hold; done
+for rep in $(seq "$HOLD_REPS"); do run_all "$rep" hold; done
 
 echo "run time: $(($(date +%s) - START)) s" >>"$OUT/header.txt"
 [ -s "$OUT/logs/notes.txt" ] && sed 's/^/note: /' "$OUT/logs/notes.txt" >>"$OUT/header.txt"
