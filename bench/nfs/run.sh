@@ -25,6 +25,7 @@ DIRS=${DIRS:-100} FILES=${FILES:-100}	# the tree nfs-ls -R lists
 LS_RUNS=${LS_RUNS:-5}		# warm listings per rep
 HOLD_N=${HOLD_N:-1000} HOLD_SECS=${HOLD_SECS:-60} HOLD_REPS=${HOLD_REPS:-3}
 GANESHA=${GANESHA:-/usr/bin/ganesha.nfsd}
+PIN=${PIN:-cross}
 
 usage() {
 	cat <<EOF
@@ -35,10 +36,12 @@ usage: $0 [options]
   --big MIB        size of the file read whole (default $BIG)
   --hold N SECS    idle TCP connections and how long they are held (default $HOLD_N $HOLD_SECS)
   --hold-reps N    repetitions of the hold, after all the other reps (default $HOLD_REPS)
+  --pin MODE       cross: every server thread on CPU 1, the clients on CPU 0
+                   (default); none: where the scheduler puts them
   --out DIR        raw results, logs and report (default /var/tmp/pxesuite-bench-nfs-DATE)
   --quick          64 MiB, a tree of 10 x 100, 100 connections for 5 s, one rep:
                    a smoke test of the script (~1 min)
-Environment: the same names in capitals (BUILD, SERVERS, REPS, BIG, OUT,
+Environment: the same names in capitals (BUILD, SERVERS, REPS, BIG, PIN, OUT,
 HOLD_N, HOLD_SECS, HOLD_REPS), and DIRS, FILES, LS_RUNS, GANESHA.
 EOF
 	exit 2
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
 	--big) BIG=$2; shift ;;
 	--hold) HOLD_N=$2 HOLD_SECS=$3; shift 2 ;;
 	--hold-reps) HOLD_REPS=$2; shift ;;
+	--pin) PIN=$2; shift ;;
 	--out) OUT=$2; shift ;;
 	--quick) BIG=64 DIRS=10 HOLD_N=100 HOLD_SECS=5 REPS=1 HOLD_REPS=1 LS_RUNS=3 ;;
 	-h|--help) usage ;;
@@ -65,9 +69,20 @@ die() { echo "run.sh: $*" >&2; exit 1; }
 say() { echo "== $*" >&2; }
 
 [ "$(id -u)" = 0 ] || die "run as root (network and mount namespaces)"
-for t in ip unshare nsenter rpcbind nfs-cat nfs-ls cc timeout awk ss; do
+for t in ip unshare nsenter rpcbind nfs-cat nfs-ls cc timeout awk ss taskset; do
 	command -v $t >/dev/null || die "$t is missing (packages: iproute2 util-linux rpcbind libnfs-utils gcc)"
 done
+
+# Pinning: on loopback the kernel's TCP work for a segment runs on the
+# sender's CPU or on the receiver's depending on where the scheduler put
+# them, so unpinned, the server's CPU per MiB moves by 2x from one read to
+# the next.  Server threads inherit the CPU set of the process that made them.
+case $PIN in
+cross) [ "$(nproc)" -ge 2 ] || { say "one CPU: --pin none"; PIN=none; } ;;
+none) ;;
+*) usage ;;
+esac
+if [ "$PIN" = cross ]; then SRV_CPUS=1 CLI_CPUS=0; else SRV_CPUS=0-$(($(nproc) - 1)) CLI_CPUS=$SRV_CPUS; fi
 
 mkdir -p "$OUT/logs" || die "cannot create $OUT"
 RAW=$OUT/raw.tsv
@@ -231,6 +246,7 @@ cg_join() {
 	fi
 }
 in_ns() { ip netns exec "${NS[$1]}" "${@:2}"; }
+client() { ip netns exec "${NS[$1]}" taskset -c "$CLI_CPUS" "${@:2}"; }
 url() { echo "nfs://127.0.0.1$1"; }
 
 # start_server SERVER: in its rpcbind's network and mount namespaces; ready
@@ -238,10 +254,10 @@ url() { echo "nfs://127.0.0.1$1"; }
 start_server() {
 	local s=$1 cmd i
 	cmd=$(server_cmd "$s")
-	echo "$s: nsenter -t RPCBIND -m -n $cmd" >>"$OUT/logs/commands.txt"
+	echo "$s: taskset -c $SRV_CPUS nsenter -t RPCBIND -m -n $cmd" >>"$OUT/logs/commands.txt"
 	echo "---- start $(date -u +%H:%M:%S)" >>"$OUT/logs/$s.log"
 	# shellcheck disable=SC2086
-	nsenter -t "${RPCB[$s]}" -m -n $cmd >>"$OUT/logs/$s.log" 2>&1 &
+	taskset -c "$SRV_CPUS" nsenter -t "${RPCB[$s]}" -m -n $cmd >>"$OUT/logs/$s.log" 2>&1 &
 	PID[$s]=$!
 	disown
 	cg_join "$s"
@@ -324,7 +340,7 @@ row_read() {
 	restart_server "$s" || { rec "$rep" "$s" read failed 1; return; }
 	client_cpu_to u0
 	c0=$(cpu_us "$s") t0=$(now_ns)
-	in_ns "$s" timeout 300 sh -c "nfs-cat '$(url "$BIG_URL_PATH")' | wc -c" >"$f" 2>&1 &
+	client "$s" timeout 300 sh -c "nfs-cat '$(url "$BIG_URL_PATH")' | wc -c" >"$f" 2>&1 &
 	p=$!
 	BGPIDS+=("$p")
 	sleep 0.3
@@ -349,7 +365,7 @@ row_read() {
 ls_once() {
 	local s=$1 t0 t1 n
 	t0=$(now_ns)
-	n=$(in_ns "$s" timeout 60 nfs-ls -R "$(url "$TREE_URL_PATH")" 2>>"$OUT/logs/client.log" | wc -l)
+	n=$(client "$s" timeout 60 nfs-ls -R "$(url "$TREE_URL_PATH")" 2>>"$OUT/logs/client.log" | wc -l)
 	t1=$(now_ns)
 	echo "$(awk -v w=$((t1 - t0)) 'BEGIN { printf "%.2f", w / 1e6 }') $n"
 }
@@ -403,7 +419,7 @@ row_hold() {
 	restart_server "$s" || { rec "$rep" "$s" hold failed 1; return; }
 	rec_mem "$rep" "$s" hold before_
 	c0=$(cpu_us "$s")
-	in_ns "$s" timeout $((HOLD_SECS + 90)) "$OUT/idleconn" -n "$HOLD_N" -s "$HOLD_SECS" >"$f" 2>&1 &
+	client "$s" timeout $((HOLD_SECS + 90)) "$OUT/idleconn" -n "$HOLD_N" -s "$HOLD_SECS" >"$f" 2>&1 &
 	p=$!
 	BGPIDS+=("$p")
 	for i in $(seq 600); do
@@ -435,6 +451,7 @@ START=$(date +%s)
 	echo "command: $CMDLINE"
 	echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)  host: $(uname -r), $(nproc) CPUs, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), load $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "reps: $REPS ($HOLD_REPS of the hold); export in tmpfs: big $BIG_B B, tree $DIRS dirs x $FILES files; $LS_RUNS warm listings a rep; hold $HOLD_N connections $HOLD_SECS s"
+	echo "pin: $PIN (server threads on CPU $SRV_CPUS, clients on CPU $CLI_CPUS)"
 	echo "client: libnfs-utils $(dpkg-query -W -f '${Version}' libnfs-utils 2>/dev/null) (nfs-cat, nfs-ls), NFS v3 over TCP to 127.0.0.1 in the server's namespace"
 } >"$OUT/header.txt"
 
