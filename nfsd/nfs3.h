@@ -65,7 +65,8 @@ int nfs3_handle(const struct nfs3_call *c, int dirfd, const char *name, nfs_fh3 
 nfsstat3 nfs3_status(int rc, const char *what);
 
 /* statx(2) of fd itself (name NULL) or of name in it, never following a
- * symlink, with the mount id: 0 or a negative errno. */
+ * symlink, with the mount id and the birth time where the filesystem keeps
+ * one: 0 or a negative errno. */
 int nfs3_stat(int fd, const char *name, struct statx *st);
 /* RFC 1813 §2.6 fattr3 of a file; its fsid is the id of its filesystem
  * as the caller sees it (nfsd_fsid). */

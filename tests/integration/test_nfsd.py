@@ -354,6 +354,36 @@ def test_readdirplus_gives_dotdot_attributes_but_never_a_way_out(lab):
     assert attrs is None and fh is None
 
 
+def test_readdirplus_handles_are_lookups_and_follow_a_replaced_file(lab):
+    for i in range(50):
+        lab.write(f"dir/f{i:02}", b"%d" % i)
+    lab.start()
+    nfs = lab.rpc()
+    st, dfh, _ = nfs.lookup(lab.mount(), "dir")
+
+    def listed():
+        st, entries, eof, _ = nfs.readdirplus(dfh, maxcount=32768)
+        assert st == nl.NFS3_OK and eof, st
+        return {e[1]: e for e in entries if e[1] not in (".", "..")}
+
+    # the second listing is answered from the handles the first one made
+    for _ in range(2):
+        for name, (fileid, _, _, attrs, fh) in listed().items():
+            assert fh == nfs.lookup(dfh, name)[1], name
+            assert attrs["fileid"] == fileid == os.stat(lab.path(f"dir/{name}")).st_ino
+    # a file replaced by another of the same name (which may get the same
+    # inode number): the listing names the new one, never a stale handle
+    old_ino = os.stat(lab.path("dir/f07")).st_ino
+    os.unlink(lab.path("dir/f07"))
+    lab.write("dir/f07", b"new")
+    new_ino = os.stat(lab.path("dir/f07")).st_ino
+    fileid, _, _, attrs, fh = listed()["f07"]
+    assert fileid == attrs["fileid"] == new_ino, (old_ino, new_ino)
+    assert fh == nfs.lookup(dfh, "f07")[1]
+    st, data, eof, _ = nfs.read(fh, 0, 100)
+    assert st == nl.NFS3_OK and data == b"new", (st, old_ino, new_ino)
+
+
 # ------------------------------------------------------------------ symlinks and escapes
 
 def test_symlinks_read_as_links_and_are_never_followed_by_the_server(lab):
