@@ -369,21 +369,25 @@ ls_once() {
 	t1=$(now_ns)
 	echo "$(awk -v w=$((t1 - t0)) 'BEGIN { printf "%.2f", w / 1e6 }') $n"
 }
+# rec_listing REP SERVER ROW "MS LINES": the listing's time, or a failure
+# when it did not print every file and directory
+rec_listing() {
+	set -- "$1" "$2" "$3" $4
+	if [ "${5:-}" != "$LS_LINES" ]; then
+		rec "$1" "$2" "$3" failed 1
+		echo "rep $1 $2 $3: ${5:-no} lines, not $LS_LINES" >>"$OUT/logs/notes.txt"
+		return 1
+	fi
+	rec "$1" "$2" "$3" ms "$4"
+}
 # row ls: LS_RUNS listings one after the other, after one that warms the caches
 row_ls() {
-	local rep=$1 s=$2 i out c0 c1 t0 t1 u0 u1
+	local rep=$1 s=$2 i c0 c1 t0 t1 u0 u1
 	ls_once "$s" >/dev/null
 	client_cpu_to u0
 	c0=$(cpu_us "$s") t0=$(now_ns)
 	for i in $(seq "$LS_RUNS"); do
-		out=$(ls_once "$s")
-		set -- $out
-		if [ "$2" != "$LS_LINES" ]; then
-			rec "$rep" "$s" ls failed 1
-			echo "rep $rep $s ls: $2 lines, not $LS_LINES" >>"$OUT/logs/notes.txt"
-			continue
-		fi
-		rec "$rep" "$s" ls ms "$1"
+		rec_listing "$rep" "$s" ls "$(ls_once "$s")"
 	done
 	t1=$(now_ns) c1=$(cpu_us "$s")
 	client_cpu_to u1
@@ -400,13 +404,7 @@ row_cold() {
 	c0=$(cpu_us "$s")
 	out=$(ls_once "$s")
 	c1=$(cpu_us "$s")
-	set -- $out
-	if [ "$2" != "$LS_LINES" ]; then
-		rec "$rep" "$s" cold failed 1
-		echo "rep $rep $s cold: $2 lines, not $LS_LINES" >>"$OUT/logs/notes.txt"
-		return
-	fi
-	rec "$rep" "$s" cold ms "$1"
+	rec_listing "$rep" "$s" cold "$out" || return
 	rec "$rep" "$s" cold cpu_ms_per_ls "$(awk -v c=$((c1 - c0)) 'BEGIN { printf "%.2f", c / 1000 }')"
 }
 # row hold: HOLD_N connections, a NULL call on each, held HOLD_SECS; the
