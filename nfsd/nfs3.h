@@ -95,7 +95,8 @@ int nfs3_handle(const struct nfs3_call *c, int dirfd, const char *name, nfs_fh3 
 nfsstat3 nfs3_status(int rc, const char *what);
 
 /* statx(2) of fd itself (name NULL) or of name in it, never following a
- * symlink, with the mount id: 0 or a negative errno. */
+ * symlink, with the mount id and the birth time where the filesystem keeps
+ * one: 0 or a negative errno. */
 int nfs3_stat(int fd, const char *name, struct statx *st);
 /* nfstime3 of a statx time, clamped to what 32 unsigned bits of seconds say. */
 nfstime3 nfs3_time(const struct statx_timestamp *t);
@@ -107,6 +108,12 @@ void nfs3_fattr(const struct nfs3_call *c, const struct statx *st, fattr3 *out);
 void nfs3_post_op(const struct nfs3_call *c, int fd, const char *name, post_op_attr *out);
 /* Whether st is the export's root directory. */
 bool nfs3_is_export_root(const struct nfs3_call *c, const struct statx *st);
+/* Whether the parent of the directory dirfd lies inside the export: walking
+ * up from it meets the export's root before the top of the filesystem.  Only
+ * a directory moved out of the export fails this (its handle still opens:
+ * handles name inodes, as with kernel nfsd's no_subtree_check); a client
+ * holding one must not climb from it, or look at what lies above it. */
+bool nfs3_parent_inside_export(const struct nfs3_call *c, int dirfd);
 /* Whether the caller may read the file: read permission, or execute
  * permission (clients read programs to run them), or ownership, as kernel
  * nfsd grants READ. */

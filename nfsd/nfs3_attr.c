@@ -22,7 +22,8 @@ int nfs3_stat(int fd, const char *name, struct statx *st)
 		name = "";
 		flags |= AT_EMPTY_PATH;
 	}
-	return statx(fd, name, flags, STATX_BASIC_STATS | STATX_MNT_ID, st) < 0 ? -errno : 0;
+	return statx(fd, name, flags, STATX_BASIC_STATS | STATX_MNT_ID | STATX_BTIME, st) < 0 ?
+	       -errno : 0;
 }
 
 static ftype3 type_of(mode_t mode)

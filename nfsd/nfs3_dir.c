@@ -22,6 +22,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fh_cache.h"
 #include "nfs3.h"
 
 /* Entries in one reply: the client's count bounds it first; this bounds
@@ -126,19 +127,75 @@ static bool verifier_ok(const char *sent, const char *ours, cookie3 cookie)
 	       memcmp(sent, ours, NFS3_COOKIEVERFSIZE) == 0;
 }
 
-/* READDIRPLUS's attributes and handle of one entry; ".." gets neither (the
- * client looks it up), nor does an entry gone since getdents. */
+/* The attributes of "..": at the export's root, the root's own (LOOKUP ".."
+ * stays there); none from a directory moved out of the export, whose parent
+ * the client must not see. */
+static void dotdot_attr(struct listing *l, post_op_attr *out)
+{
+	if (l->at_root) {
+		out->attributes_follow = TRUE;
+		nfs3_fattr(l->c, &l->dir, &out->post_op_attr_u.attributes);
+	} else if (nfs3_parent_inside_export(l->c, l->fd)) {
+		nfs3_post_op(l->c, l->fd, "..", out);
+	}
+}
+
+/* Whether name in the directory is still the file st describes: a file
+ * put in its place between statx and name_to_handle_at must not have its
+ * handle remembered as this one's. */
+static bool still_there(struct listing *l, const char *name, const struct statx *st)
+{
+	struct statx now;
+
+	return nfs3_stat(l->fd, name, &now) == 0 && now.stx_ino == st->stx_ino &&
+	       now.stx_dev_major == st->stx_dev_major && now.stx_dev_minor == st->stx_dev_minor &&
+	       now.stx_btime.tv_sec == st->stx_btime.tv_sec &&
+	       now.stx_btime.tv_nsec == st->stx_btime.tv_nsec;
+}
+
+/* The handle of the entry st describes: remembered from an earlier
+ * listing, or made (and remembered).  0 or a negative errno. */
+static int entry_handle(struct listing *l, const char *name, const struct statx *st,
+			struct nfs3_dirent *e)
+{
+	nfs_fh3 *fh = &e->fh.post_op_fh3_u.handle;
+	struct fh_cache_key key;
+	bool keyed = fh_cache_key(st, l->c->fs.id, l->c->fs.mount_id, &key);
+	size_t len = keyed ? fh_cache_get(&key, (uint8_t *)e->fhbuf) : 0;
+	int rc;
+
+	if (len > 0) {
+		fh->data.data_len = (u_int)len;
+		fh->data.data_val = e->fhbuf;
+		return 0;
+	}
+	rc = nfs3_handle(l->c, l->fd, name, fh, e->fhbuf);
+	if (rc == 0 && keyed && still_there(l, name, st))
+		fh_cache_put(&key, (const uint8_t *)e->fhbuf, fh->data.data_len);
+	return rc;
+}
+
+/* READDIRPLUS's attributes and handle of one entry; an entry gone since
+ * getdents gets neither.  ".." gets its attributes but no handle: the
+ * client looks it up when it wants one, and LOOKUP's rules keep it inside
+ * the export.  Without the attributes libnfs would LOOKUP ".." of every
+ * directory it lists, one more round trip each. */
 static void entry_plus(struct listing *l, struct nfs3_dirent *e)
 {
 	const char *name = e->name;
+	struct statx st;
 
-	if (strcmp(name, "..") == 0)
+	if (strcmp(name, "..") == 0) {
+		dotdot_attr(l, &e->attr);
 		return;
+	}
 	if (strcmp(name, ".") == 0)
 		name = NULL;
-	nfs3_post_op(l->c, l->fd, name, &e->attr);
-	if (e->attr.attributes_follow &&
-	    nfs3_handle(l->c, l->fd, name, &e->fh.post_op_fh3_u.handle, e->fhbuf) == 0)
+	if (!l->c->exp || nfs3_stat(l->fd, name, &st) < 0)
+		return;
+	e->attr.attributes_follow = TRUE;
+	nfs3_fattr(l->c, &st, &e->attr.post_op_attr_u.attributes);
+	if (entry_handle(l, name, &st, e) == 0)
 		e->fh.handle_follows = TRUE;
 }
 

@@ -36,12 +36,7 @@ static nfsstat3 check_name(const char *name)
 /* Depth of the deepest directory ".." is checked from. */
 #define WALK_UP_MAX 4096
 
-/* Whether the parent of dirfd lies inside the export: walking up from it
- * meets the export's root before the top of the filesystem.  Only a
- * directory moved out of the export fails this (its handle still opens:
- * handles name inodes, as with kernel nfsd's no_subtree_check); a client
- * holding one must not climb from it to the rest of the filesystem. */
-static bool parent_inside_export(const struct nfs3_call *c, int dirfd)
+bool nfs3_parent_inside_export(const struct nfs3_call *c, int dirfd)
 {
 	struct statx st, up;
 	int fd = openat(dirfd, "..", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), next;
@@ -80,7 +75,7 @@ static int lookup_handle(const struct nfs3_call *c, int dirfd, const struct stat
 
 	if (strcmp(*name, ".") == 0 || (strcmp(*name, "..") == 0 && nfs3_is_export_root(c, dir)))
 		*name = NULL;
-	else if (strcmp(*name, "..") == 0 && !parent_inside_export(c, dirfd))
+	else if (strcmp(*name, "..") == 0 && !nfs3_parent_inside_export(c, dirfd))
 		return -EACCES;
 	rc = nfs3_handle(c, dirfd, *name, out, buf);
 	/* Without a private view (an export added by a reload) a name can

@@ -372,6 +372,23 @@ class RpcClient:
             entries.append((r.u64(), r.opaque().decode(), r.u64()))
         return status, entries, bool(r.u32()), verf
 
+    def readdirplus(self, dirfh, cookie=0, verf=b"\0" * 8, dircount=8192, maxcount=8192,
+                    cred=None):
+        """(status, [(fileid, name, cookie, fattr or None, handle or None)], eof, verifier)."""
+        status, r = self.nfs(READDIRPLUS, opaque(dirfh) + u64(cookie) + verf + u32(dircount) +
+                             u32(maxcount), cred)
+        if status != NFS3_OK:
+            return status, None, None, None
+        read_post_op(r)
+        verf = r.take(8)
+        entries = []
+        while r.u32():
+            fileid, name, cookie = r.u64(), r.opaque().decode(), r.u64()
+            attrs = read_post_op(r)
+            fh = r.opaque() if r.u32() else None
+            entries.append((fileid, name, cookie, attrs, fh))
+        return status, entries, bool(r.u32()), verf
+
 
 def read_wcc(r):
     """wcc_data: (before as (size, mtime, ctime) or None, after fattr or None)."""

@@ -305,6 +305,67 @@ def test_readdir_cookies_resume_and_stay_valid_while_the_directory_changes(lab):
     assert st == 10005   # NFS3ERR_TOOSMALL
 
 
+def test_readdirplus_gives_dotdot_attributes_but_never_a_way_out(lab):
+    lab.write("sub/inner/f", b"f")
+    os.mkdir(os.path.join(lab.base, "outside"), 0o755)
+    lab.start()
+    nfs = lab.rpc()
+    root = lab.mount()
+    root_attrs = nfs.getattr(root)[1]
+    st, sub, _ = nfs.lookup(root, "sub")
+    st, inner, _ = nfs.lookup(sub, "inner")
+
+    def dotdot(dirfh):
+        st, entries, eof, _ = nfs.readdirplus(dirfh)
+        assert st == nl.NFS3_OK and eof, st
+        by_name = {e[1]: e for e in entries}
+        assert by_name["."][3] is not None and by_name["."][4] == dirfh
+        return by_name[".."]
+
+    # libnfs looks up every entry that comes without attributes: ".." has them,
+    # and no handle (LOOKUP ".." gives that, by its own rules)
+    fileid, _, _, attrs, fh = dotdot(root)
+    assert fh is None and attrs is not None
+    assert fileid == attrs["fileid"] == root_attrs["fileid"], "root's .. is the root"
+    _, _, _, attrs, fh = dotdot(inner)
+    assert fh is None and attrs["fileid"] == nfs.getattr(sub)[1]["fileid"]
+    assert attrs["type"] == nl.NF3DIR
+    # a directory moved out of the export: nothing of what lies above it
+    os.rename(lab.path("sub/inner"), os.path.join(lab.base, "outside", "inner"))
+    _, _, _, attrs, fh = dotdot(inner)
+    assert attrs is None and fh is None
+
+
+def test_readdirplus_handles_are_lookups_and_follow_a_replaced_file(lab):
+    for i in range(50):
+        lab.write(f"dir/f{i:02}", b"%d" % i)
+    lab.start()
+    nfs = lab.rpc()
+    st, dfh, _ = nfs.lookup(lab.mount(), "dir")
+
+    def listed():
+        st, entries, eof, _ = nfs.readdirplus(dfh, maxcount=32768)
+        assert st == nl.NFS3_OK and eof, st
+        return {e[1]: e for e in entries if e[1] not in (".", "..")}
+
+    # the second listing is answered from the handles the first one made
+    for _ in range(2):
+        for name, (fileid, _, _, attrs, fh) in listed().items():
+            assert fh == nfs.lookup(dfh, name)[1], name
+            assert attrs["fileid"] == fileid == os.stat(lab.path(f"dir/{name}")).st_ino
+    # a file replaced by another of the same name (which may get the same
+    # inode number): the listing names the new one, never a stale handle
+    old_ino = os.stat(lab.path("dir/f07")).st_ino
+    os.unlink(lab.path("dir/f07"))
+    lab.write("dir/f07", b"new")
+    new_ino = os.stat(lab.path("dir/f07")).st_ino
+    fileid, _, _, attrs, fh = listed()["f07"]
+    assert fileid == attrs["fileid"] == new_ino, (old_ino, new_ino)
+    assert fh == nfs.lookup(dfh, "f07")[1]
+    st, data, eof, _ = nfs.read(fh, 0, 100)
+    assert st == nl.NFS3_OK and data == b"new", (st, old_ino, new_ino)
+
+
 # ------------------------------------------------------------------ symlinks and escapes
 
 def test_symlinks_read_as_links_and_are_never_followed_by_the_server(lab):
