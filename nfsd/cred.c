@@ -246,8 +246,9 @@ static int use_groups(const struct cred *c)
 	setfsgid(c->gid);
 	if ((uint32_t)setfsgid((gid_t)-1) != c->gid)
 		return -EPERM;
-	/* the raw system call: glibc's setgroups would signal every thread,
-	 * and this process has one */
+	/* the raw system call changes this thread's groups only: glibc's
+	 * setgroups would signal every thread (the resolver's, nfsd/resolver.c,
+	 * which never touch a file) on each change */
 	if (syscall(SYS_setgroups, (size_t)c->ngids, gids) < 0)
 		return -errno;
 	cur_groups.valid = true;
