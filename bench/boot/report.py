@@ -3,7 +3,7 @@
 # median time since power on for each stack with its spread [min-max], the median time each
 # phase took (from the phase before), pxesuite's ratio to the classic trio, and the target:
 # pxesuite's boot to ks.cfg read <= 0.85x the classic trio's, medians against medians.
-"""usage: report.py RAW_TSV [VERSIONS_TXT]"""
+"""usage: report.py RAW_TSV [VERSIONS_TXT]    (cpu.tsv is read from RAW_TSV's folder)"""
 
 import csv
 import os
@@ -31,6 +31,30 @@ def load(path):
     return runs
 
 
+def load_cpu(path):
+    """{(firmware, nic, stack): [(servers' CPU seconds, busy CPUs)]} from cpu.tsv, if there."""
+    out = {}
+    try:
+        with open(path, newline="") as f:
+            for row in csv.DictReader(f, delimiter="\t"):
+                out.setdefault((row["firmware"], row["nic"], row["stack"]), []).append(
+                    (float(row["servers_cpu_s"]), float(row["machine_busy_cpus"])))
+    except FileNotFoundError:
+        pass
+    return out
+
+
+def cpu_lines(key, have, cpu):
+    if not any(key + (s,) in cpu for s in have):
+        return []
+    lines = ["| while the VM ran | " + " | ".join(NAMES[s] for s in have) + " |",
+             "|---" * (1 + len(have)) + "|"]
+    for i, what in enumerate(("servers' CPU, s", "machine busy, CPUs of 2")):
+        lines.append(f"| {what} | " + " | ".join(
+            spread([c[i] for c in cpu.get(key + (s,), [])]) for s in have) + " |")
+    return lines + [""]
+
+
 def steps(boot):
     """{phase: seconds since the phase before it that this boot reached}"""
     out, prev = {}, 0.0
@@ -52,7 +76,7 @@ def ratio(a, b):
     return f"{statistics.median(a) / statistics.median(b):.2f}x" if a and b else "-"
 
 
-def firmware_report(key, stacks):
+def firmware_report(key, stacks, cpu):
     firmware, nic = key
     have = [s for s in STACKS if s in stacks]
     at = {s: {p: [b[p] for b in stacks[s].values() if b.get(p) is not None] for p in PHASES}
@@ -75,6 +99,7 @@ def firmware_report(key, stacks):
                      + " |")
     failed = {s: n[s] - len(at[s][TOTAL]) for s in have}
     lines.append("")
+    lines += cpu_lines(key, have, cpu)
     if any(failed.values()):
         lines.append("Boots that never read ks.cfg: " +
                      ", ".join(f"{NAMES[s]} {failed[s]}" for s in have) + ".")
@@ -92,12 +117,13 @@ def main(argv):
         print(__doc__, file=sys.stderr)
         return 64
     runs = load(argv[0])
+    cpu = load_cpu(os.path.join(os.path.dirname(os.path.abspath(argv[0])), "cpu.tsv"))
     out = ["## Boot benchmark: seconds since power on", "",
            "Each cell: the median over the boots, [min-max]. \"at\": since power on; "
            "\"took\": since the phase before it. Ratio: pxesuite's median over the classic "
            "trio's.", ""]
     for key in sorted(runs):
-        out += firmware_report(key, runs[key]) + [""]
+        out += firmware_report(key, runs[key], cpu) + [""]
     if len(argv) == 2:
         with open(argv[1]) as f:
             out += ["```", f.read().rstrip("\n"), "```"]

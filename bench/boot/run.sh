@@ -17,7 +17,7 @@ demo=$repo/demo
 build=${BUILD:-$repo/build}
 reps=${REPS:-3}
 firmwares=${FIRMWARES:-bios}
-nic=${NIC:-e1000}
+nics=${NICS:-e1000}
 stacks=${STACKS:-"pxesuite classic"}
 limit=${LIMIT:-120}
 out=${OUT:-/var/tmp/pxesuite-bench-boot-$(date +%Y%m%d-%H%M%S)}
@@ -29,13 +29,13 @@ usage: $0 [options]
   --build DIR        pxesuite's daemons are DIR/{dhcpd,tftpd,nfsd}/pxe-* (default $build)
   --reps N           boots per stack and firmware (default $reps)
   --firmware LIST    bios, uefi or "bios uefi" (default "$firmwares")
-  --nic NIC          e1000 or virtio (default $nic)
+  --nic LIST         e1000, virtio or "e1000 virtio" (default "$nics")
   --stacks LIST      the order within a round (default "$stacks")
   --limit SECONDS    a boot still running after this is stopped and marked failed (default $limit)
   --out DIR          the report, raw.tsv, and every boot's logs and capture
                      (default /var/tmp/pxesuite-bench-boot-DATE)
   --dnsmasq ARGS     more options for dnsmasq, in quotes (e.g. --no-ping)
-Environment: the same names in capitals (BUILD, REPS, FIRMWARES, NIC, STACKS, LIMIT, OUT,
+Environment: the same names in capitals (BUILD, REPS, FIRMWARES, NICS, STACKS, LIMIT, OUT,
 DNSMASQ_EXTRA).
 EOF
 	exit 64
@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
 	--build) build=$2 ;;
 	--reps) reps=$2 ;;
 	--firmware) firmwares=$2 ;;
-	--nic) nic=$2 ;;
+	--nic) nics=$2 ;;
 	--stacks) stacks=$2 ;;
 	--limit) limit=$2 ;;
 	--out) out=$2 ;;
@@ -63,14 +63,43 @@ done
 for s in $stacks; do
 	case $s in pxesuite|classic) ;; *) usage ;; esac
 done
-case $nic in e1000|virtio) ;; *) usage ;; esac
+for nic in $nics; do
+	case $nic in e1000|virtio) ;; *) usage ;; esac
+done
 
 die() { echo "bench/boot: $*" >&2; exit 1; }
 [ "$(id -u)" -eq 0 ] || die "run as root: it makes network and mount namespaces"
 PATH=$PATH:/usr/sbin:/sbin
-for tool in qemu-system-x86_64 rpcbind unshare nsenter python3 dumpcap dnsmasq ganesha.nfsd ss; do
+
+# The peers' packages, installed when missing under a policy-rc.d that answers 101 ("action
+# forbidden"): their postinst would otherwise start dnsmasq or ganesha as host services.
+apt_install() {
+	made=
+	if [ -e /usr/sbin/policy-rc.d ]; then
+		grep -q 'exit 101' /usr/sbin/policy-rc.d ||
+			die "/usr/sbin/policy-rc.d may let services start: install $* by hand"
+	else
+		printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+		chmod 755 /usr/sbin/policy-rc.d
+		made=1
+	fi
+	echo "bench/boot: installing $* (services not started)"
+	rc=0
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends "$@" >/dev/null || rc=$?
+	[ -z "$made" ] || rm -f /usr/sbin/policy-rc.d
+	return $rc
+}
+missing=
+command -v dnsmasq >/dev/null || missing="$missing dnsmasq-base"
+command -v ganesha.nfsd >/dev/null || missing="$missing nfs-ganesha"
+[ -e /usr/lib/x86_64-linux-gnu/ganesha/libfsalvfs.so ] || missing="$missing nfs-ganesha-vfs"
+command -v dumpcap >/dev/null || missing="$missing wireshark-common"
+# shellcheck disable=SC2086
+[ -z "$missing" ] || apt_install $missing || die "cannot install$missing"
+for tool in qemu-system-x86_64 rpcbind rpcinfo unshare nsenter python3 ss; do
 	command -v "$tool" >/dev/null ||
-		die "$tool is missing (packages: qemu-system-x86 rpcbind util-linux python3 wireshark-common dnsmasq-base nfs-ganesha nfs-ganesha-vfs iproute2)"
+		die "$tool is missing (./quickstart.sh demo installs what the lab needs)"
 done
 for d in dhcpd tftpd nfsd; do
 	[ -x "$build/$d/pxe-$d" ] || die "$build/$d/pxe-$d is missing: build first, or --build DIR"
@@ -79,6 +108,9 @@ done
 mkdir -p "$out/boots"
 raw=$out/raw.tsv
 printf 'boot\tstack\tfirmware\tnic\tphase\tseconds\n' >"$raw"
+cpu=$out/cpu.tsv
+printf 'boot\tstack\tfirmware\tnic\tservers_cpu_s\tmachine_busy_cpus\n' >"$cpu"
+hz=$(getconf CLK_TCK)
 tree=$(mktemp -d /tmp/pxebench-boot.XXXXXX)
 chmod 755 "$tree"
 
@@ -161,18 +193,31 @@ start_classic() {
 	done
 }
 
-start_pxesuite() { lab_pxesuite "$build" "$demo/pxesuite.ini"; }
+# The CPU the servers used, and how busy the machine was while the VM ran: QEMU's TCG keeps
+# one CPU busy by itself, and what the other tenants use slows the guest down.
+cpu_ticks() {	# cpu_ticks PID...: utime + stime of their threads, in clock ticks
+	for pid in "$@"; do
+		cat "/proc/$pid/stat" 2>/dev/null
+	done | awk '{ sub(/^.*\) /, ""); t += $12 + $13 } END { print t + 0 }'
+}
+busy_ticks() {	# "ELAPSED BUSY": all CPUs' ticks, and those not idle, from /proc/stat
+	awk '/^cpu / { for (i = 2; i <= NF; i++) all += $i; print all / '"$(nproc)"', all - $5 - $6 }' /proc/stat
+}
 
-# boot N STACK FIRMWARE: a fresh lab (namespaces, rpcbind, /run), the stack's servers, a
+start_pxesuite() { lab_pxesuite "$build" "$demo/pxesuite.ini" >/dev/null; }
+
+# boot N STACK FIRMWARE NIC: a fresh lab (namespaces, rpcbind, /run), the stack's servers, a
 # capture of br0, one boot; the phases go to raw.tsv.
 boot() {
-	n=$1 stack=$2 fw=$3
+	n=$1 stack=$2 fw=$3 nic=$4
 	lab_ns=pxebench-$$-$n
 	lab_work=$out/boots/$n-$stack-$fw-$nic
 	mkdir -p "$lab_work"
 	lab_network
 	lab_rpcbind "$tree/srv"
+	before=$lab_pids
 	"start_$stack"
+	servers=${lab_pids#"$before"}
 	lab_ra "$limit"
 	ip netns exec "$lab_ns" dumpcap -q -P -i br0 -s 600 -f udp -w "$lab_work/br0.pcap" \
 		2>"$lab_work/dumpcap.log" &
@@ -181,8 +226,15 @@ boot() {
 	lab_wait_for "$lab_work/dumpcap.log" "Capturing on" dumpcap
 	vm_args="--nic $nic"
 	[ "$fw" = uefi ] && vm_args="$vm_args --uefi $lab_work/OVMF_VARS.fd"
+	busy0=$(busy_ticks)
 	# shellcheck disable=SC2086
 	lab_boot "$limit" -- $vm_args || echo "boot $n ($stack $fw): stopped at ${limit}s"
+	busy1=$(busy_ticks)
+	# shellcheck disable=SC2086
+	printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$stack" "$fw" "$nic" "$(cpu_ticks $servers |
+		awk -v hz="$hz" '{ printf "%.3f", $1 / hz }')" \
+		"$(echo "$busy0 $busy1" | awk -v hz="$hz" '{ printf "%.2f", ($4 - $2) / ($3 - $1) }')" \
+		>>"$cpu"
 	# dumpcap writes out what it holds when told to stop.
 	kill "$capture" 2>/dev/null || true
 	wait "$capture" 2>/dev/null || true
@@ -211,15 +263,17 @@ cat "$out/versions.txt"
 
 sh "$demo/boot-tree.sh" "$tree/srv" >"$out/boot-tree.log"
 
-# Interleaved: each round boots every stack once for each firmware, so a slow minute of
-# the shared machine falls on both stacks alike.
+# Interleaved: each round boots every stack once for each firmware and NIC, so a slow
+# minute of the shared machine falls on both stacks alike.
 n=0
 r=1
 while [ $r -le "$reps" ]; do
 	for fw in $firmwares; do
-		for stack in $stacks; do
-			n=$((n + 1))
-			boot "$n" "$stack" "$fw"
+		for nic in $nics; do
+			for stack in $stacks; do
+				n=$((n + 1))
+				boot "$n" "$stack" "$fw" "$nic"
+			done
 		done
 	done
 	r=$((r + 1))
