@@ -41,7 +41,11 @@ EOF
 	exit 64
 }
 
-cmdline="$0 $*"
+# The command as typed, lists quoted, for the report.
+cmdline=$0
+for arg in "$@"; do
+	case $arg in *' '*) cmdline="$cmdline \"$arg\"" ;; *) cmdline="$cmdline $arg" ;; esac
+done
 while [ $# -gt 0 ]; do
 	[ $# -ge 2 ] || usage
 	case $1 in
