@@ -28,35 +28,20 @@ for tool in qemu-system-x86_64 rpcbind unshare nsenter python3; do
 		{ echo "demo: $tool is missing (./quickstart.sh demo installs it)" >&2; exit 1; }
 done
 
-ns="pxedemo-$$"
-work=$(mktemp -d /tmp/pxedemo.XXXXXX)
-chmod 755 "$work"
-pids=
+# shellcheck disable=SC2034  # lab_dir and lab_ns are read by lab.sh
+lab_dir=$here
+lab_ns="pxedemo-$$"
+lab_work=$(mktemp -d /tmp/pxedemo.XXXXXX)
+chmod 755 "$lab_work"
+# shellcheck source=demo/lab.sh
+. "$here/lab.sh"
 
 cleanup() {
-	for pid in $pids; do
-		kill "$pid" 2>/dev/null || true
-	done
-	# Five seconds to stop after SIGTERM, then SIGKILL: the cleanup never hangs.
-	i=0
-	while [ $i -lt 50 ]; do
-		alive=
-		for pid in $pids; do
-			kill -0 "$pid" 2>/dev/null && alive=1
-		done
-		[ -n "$alive" ] || break
-		i=$((i + 1))
-		sleep 0.1
-	done
-	for pid in $pids; do
-		kill -KILL "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	ip netns del "$ns" 2>/dev/null || true
+	lab_teardown
 	if [ -n "${PXESUITE_DEMO_KEEP:-}" ]; then
-		echo "demo: logs kept in $work"
+		echo "demo: logs kept in $lab_work"
 	else
-		rm -rf "$work"
+		rm -rf "$lab_work"
 	fi
 }
 trap cleanup EXIT
@@ -65,97 +50,46 @@ trap 'exit 130' INT TERM
 step() { printf '\n== %s\n' "$*"; }
 
 step "boot tree: pxelinux, syslinux.efi, a Debian kernel, an initramfs, ks.cfg, an install tree"
-echo "work directory: $work (removed at exit)"
-sh "$here/boot-tree.sh" "$work/srv"
+echo "work directory: $lab_work (removed at exit)"
+sh "$here/boot-tree.sh" "$lab_work/srv"
 
-step "lab network: namespace $ns, bridge br0 10.77.0.1/24, tap0 on it for the VM"
-ip netns add "$ns"
-ip -n "$ns" link set lo up
-ip -n "$ns" link add br0 type bridge
-# The bridge answers solicitations (demo/ra.py) from its link-local address at once.
-ip netns exec "$ns" sysctl -qw net.ipv6.conf.br0.accept_dad=0
-ip -n "$ns" addr add 10.77.0.1/24 dev br0
-ip -n "$ns" link set br0 up
-ip -n "$ns" tuntap add dev tap0 mode tap
-ip -n "$ns" link set tap0 master br0 up
+step "lab network: namespace $lab_ns, bridge br0 10.77.0.1/24, tap0 on it for the VM"
+lab_network
 
 step "rpcbind, in the lab's mount namespace: /srv is the boot tree, /run is its own"
-ip netns exec "$ns" unshare -m --propagation private sh -c \
-	"mount -t tmpfs -o mode=755 tmpfs /run && mount --bind '$work/srv' /srv && exec rpcbind -f" \
-	2>"$work/rpcbind.log" &
-lab=$!
-pids="$pids $lab"
-i=0
-until [ -S "/proc/$lab/root/run/rpcbind.sock" ]; do
-	i=$((i + 1))
-	[ $i -le 100 ] || { cat "$work/rpcbind.log"; echo "rpcbind did not start"; exit 1; }
-	sleep 0.05
-done
+lab_rpcbind "$lab_work/srv"
+lab_pxesuite "$top_builddir" "$here/pxesuite.ini"
 for d in dhcpd tftpd nfsd; do
-	bin="$top_builddir/$d/pxe-$d"
-	nsenter -t "$lab" -m -n -- "$bin" --check-config --config "$here/pxesuite.ini"
-	# nsenter execs the daemon, so $! is the daemon's pid.
-	nsenter -t "$lab" -m -n -- "$bin" --foreground --config "$here/pxesuite.ini" 2>"$work/$d.log" &
-	pids="$pids $!"
+	echo "pxe-$d: $(grep -m1 ready "$lab_work/$d.log")"
 done
-# Bounded wait: each daemon says "ready" within 5 s or the demo fails.
-for d in dhcpd tftpd nfsd; do
-	i=0
-	until grep -q ready "$work/$d.log"; do
-		i=$((i + 1))
-		[ $i -le 100 ] || { cat "$work/$d.log"; echo "pxe-$d did not start"; exit 1; }
-		sleep 0.05
-	done
-	echo "pxe-$d: $(grep -m1 ready "$work/$d.log")"
-done
-
-# iPXE waits ~13 s for an IPv6 router before it boots; a router advertisement with
-# lifetime 0 (no default router, no prefix) answers its solicitations at once.
-ip netns exec "$ns" python3 "$here/ra.py" br0 "$limit" 2>"$work/ra.log" &
-pids="$pids $!"
+lab_ra "$limit"
 
 step "QEMU ($firmware, $nic) PXE-boots from its iPXE ROM on tap0; its serial console:"
 mac=52:54:00:77:00:10
 vm_args="--nic $nic --mac $mac"
-[ "$firmware" = uefi ] && vm_args="$vm_args --uefi $work/OVMF_VARS.fd"
-# shellcheck disable=SC2086
-ip netns exec "$ns" sh "$here/vm.sh" $vm_args tap0 "$work/console.raw" 2>"$work/qemu.log" &
-vm=$!
-pids="$pids $vm"
-python3 "$here/timeline.py" follow "$work/console.raw" "$work/console.log" "$vm" --echo &
-pids="$pids $!"
-
+[ "$firmware" = uefi ] && vm_args="$vm_args --uefi $lab_work/OVMF_VARS.fd"
 # The hard limit: the guest powers off by itself; past the limit it is stopped.
-i=0
-while kill -0 "$vm" 2>/dev/null && [ $i -lt $((limit * 10)) ]; do
-	i=$((i + 1))
-	sleep 0.1
-done
-if kill -0 "$vm" 2>/dev/null; then
-	echo "demo: the VM did not power off within ${limit}s: stopping it"
-	kill "$vm"
-fi
-wait "$vm" 2>/dev/null || true
-sleep 0.2
+# shellcheck disable=SC2086
+lab_boot "$limit" --echo -- $vm_args || echo "demo: stopped at the limit"
 
 step "timeline: seconds since power on, from the daemons' logs and the guest's console"
 rc=0
-python3 "$here/timeline.py" show "$work/dhcpd.log" "$work/tftpd.log" "$work/nfsd.log" \
-	"$work/console.log" || rc=$?
+python3 "$here/timeline.py" show "$lab_work/dhcpd.log" "$lab_work/tftpd.log" "$lab_work/nfsd.log" \
+	"$lab_work/console.log" || rc=$?
 
 step "pxectl status $mac: the same boot as the daemons recorded it (/run/pxesuite)"
-nsenter -t "$lab" -m -n -- "$top_builddir/pxectl/pxectl" -c "$here/pxesuite.ini" status "$mac" ||
+lab_exec "$top_builddir/pxectl/pxectl" -c "$here/pxesuite.ini" status "$mac" ||
 	rc=1
 
-want=$(sha256sum "$work/srv/install/ks.cfg" | cut -d' ' -f1)
-if [ $rc -eq 0 ] && grep -q "phase=ks-read .*sha256=$want" "$work/console.log" &&
-	grep -q "phase=poweroff" "$work/console.log"; then
+want=$(sha256sum "$lab_work/srv/install/ks.cfg" | cut -d' ' -f1)
+if [ $rc -eq 0 ] && grep -q "phase=ks-read .*sha256=$want" "$lab_work/console.log" &&
+	grep -q "phase=poweroff" "$lab_work/console.log"; then
 	step "done: the VM booted over the network, read ks.cfg (sha256 $want) and powered off"
 	exit 0
 fi
 step "FAILED: the boot did not reach the ks.cfg line; logs:"
 for f in dhcpd.log tftpd.log nfsd.log qemu.log; do
 	printf -- '--- %s\n' "$f"
-	tail -20 "$work/$f"
+	tail -20 "$lab_work/$f"
 done
 exit 1
