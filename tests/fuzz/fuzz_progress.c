@@ -45,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size > sizeof file - sizeof(struct progress_rec))
 		size = sizeof file - sizeof(struct progress_rec);
 	memcpy(file + sizeof(struct progress_rec), data, size);
-	if (progress_parse(file, sizeof file, &recs, &n) < 0)
-		return 0;
+	if (progress_parse(file, sizeof file, &recs, &n) < 0 || n == 0)
+		return 0;	/* nothing recorded: recs is NULL */
 	for (size_t i = 0; i < n; i++) {
 		check_rec(&recs[i]);
 		check(i == 0 || recs[i - 1].seq <= recs[i].seq);
@@ -57,7 +57,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	by[SOURCE_NFSD] = recs + 2 * third;
 	counts[SOURCE_DHCPD] = counts[SOURCE_TFTPD] = third;
 	counts[SOURCE_NFSD] = n - 2 * third;
-	if (n && timeline_build(&t, by, counts) == 0) {
+	if (timeline_build(&t, by, counts) == 0) {
 		out = fopen("/dev/null", "w");
 		if (out) {
 			status_print_table(&t, 0, out);
