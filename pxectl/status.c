@@ -117,8 +117,9 @@ void status_print_table(const struct timeline *t, int64_t now_ms, FILE *out)
 			m->mac[0] ? m->mac : "-", m->address[0] ? m->address : "-",
 			phase_name(last->phase), state_of(last),
 			clock_time(first, started, sizeof started),
-			seconds(last->rec.time_ms - first, took, sizeof took),
-			seconds(now_ms - last->rec.time_ms, idle, sizeof idle), last->rec.event,
+			seconds(ms_between(first, last->rec.time_ms), took, sizeof took),
+			seconds(ms_between(last->rec.time_ms, now_ms), idle, sizeof idle),
+			last->rec.event,
 			last->rec.subject, last->rec.note[0] ? ": " : "", last->rec.note,
 			phase_summary(m, phases, sizeof phases));
 	}
@@ -148,7 +149,8 @@ void status_print_machine(const struct machine *m, FILE *out)
 		const struct progress_rec *r = &m->steps[i].rec;
 
 		fprintf(out, "  +%-8s %-9s %-11s %s%s%s%s\n",
-			seconds(r->time_ms - first, at, sizeof at), phase_name(m->steps[i].phase),
+			seconds(ms_between(first, r->time_ms), at, sizeof at),
+			phase_name(m->steps[i].phase),
 			r->event, r->subject, r->note[0] ? "  " : "", r->note,
 			m->steps[i].failed ? "  <- failed" : "");
 	}

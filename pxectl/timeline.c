@@ -24,6 +24,15 @@ const char *phase_name(int phase)
 	return phase >= 0 && phase < PHASE_COUNT ? phase_names[phase] : "?";
 }
 
+int64_t ms_between(int64_t from, int64_t to)
+{
+	int64_t d;
+
+	if (__builtin_sub_overflow(to, from, &d))
+		return to > from ? INT64_MAX : INT64_MIN;
+	return d;
+}
+
 /* ---------------------------------------------------------------- classing */
 
 static const char *base_name(const char *path)
@@ -259,7 +268,8 @@ int timeline_build(struct timeline *t, struct progress_rec *const recs[SOURCE_CO
 		timeline_free(t);
 		return rc;
 	}
-	qsort(t->machines, t->count, sizeof *t->machines, most_recent_first);
+	if (t->count > 1)	/* none: machines is NULL, which qsort must not get */
+		qsort(t->machines, t->count, sizeof *t->machines, most_recent_first);
 	return 0;
 }
 
@@ -302,7 +312,7 @@ size_t machine_phase_times(const struct machine *m, struct phase_time out[PHASE_
 		for (int q = 0; q < PHASE_COUNT; q++)
 			if (start[q] > start[p] && start[q] < end)
 				end = start[q];
-		out[n++] = (struct phase_time){ p, end - start[p] };
+		out[n++] = (struct phase_time){ p, ms_between(start[p], end) };
 	}
 	return n;
 }

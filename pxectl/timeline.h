@@ -53,6 +53,9 @@ int timeline_build(struct timeline *t, struct progress_rec *const recs[SOURCE_CO
 void timeline_free(struct timeline *t);
 
 const char *phase_name(int phase);
+/* to - from in ms, held at INT64_MIN / INT64_MAX: a ring's times are
+ * whatever its writer put there. */
+int64_t ms_between(int64_t from, int64_t to);
 /* The step a machine is at: its last one. */
 const struct step *machine_last(const struct machine *m);
 /* When the machine's boot entered phase p (its first step there), or -1. */

@@ -187,6 +187,20 @@ static void test_nothing_recorded_is_no_machines(void **state)
 	timeline_free(&t);
 }
 
+static void test_records_about_nobody_make_no_machine(void **state)
+{
+	static struct feed f;
+	struct timeline t;
+
+	memset(&f, 0, sizeof f);
+	rec(&f, SOURCE_DHCPD, 0, "nak", "", "", "", "no such lease");
+	rec(&f, SOURCE_TFTPD, 1, "tftp-fail", "", NULL, "x", "");
+	build(&f, &t);
+	assert_int_equal(t.count, 0);
+	assert_null(t.machines);
+	timeline_free(&t);
+}
+
 static void test_uefi_and_ipxe_names_get_their_phases(void **state)
 {
 	static struct feed f;
@@ -232,6 +246,14 @@ static void test_each_phase_lasts_until_the_next_one_begins(void **state)
 	timeline_free(&t);
 }
 
+static void test_time_differences_hold_at_the_limits(void **state)
+{
+	assert_int_equal(ms_between(1000, 1500), 500);
+	assert_int_equal(ms_between(1500, 1000), -500);
+	assert_true(ms_between(INT64_MIN, INT64_MAX) == INT64_MAX);
+	assert_true(ms_between(INT64_MAX, INT64_MIN) == INT64_MIN);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,8 +264,10 @@ int main(void)
 		cmocka_unit_test(test_an_address_follows_its_newest_lease),
 		cmocka_unit_test(test_a_refused_mount_is_a_failure),
 		cmocka_unit_test(test_nothing_recorded_is_no_machines),
+		cmocka_unit_test(test_records_about_nobody_make_no_machine),
 		cmocka_unit_test(test_uefi_and_ipxe_names_get_their_phases),
 		cmocka_unit_test(test_each_phase_lasts_until_the_next_one_begins),
+		cmocka_unit_test(test_time_differences_hold_at_the_limits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
