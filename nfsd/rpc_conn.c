@@ -130,9 +130,9 @@ static int out_flush(struct rpcsrv *s, int fd, struct fd_state *f)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
-		if (n < 0 && r->sent == r->len && r->file_left)
-			log_notice("RPC connection fd %d: reading the file of a READ reply: %s: "
-				   "closing it", fd, strerror(errno));
+		if (n < 0 && r->sent == r->len && r->file_left && (errno == ENODATA || errno == EIO))
+			log_notice("RPC connection fd %d: the file of a READ reply %s: closing it",
+				   fd, errno == EIO ? "fails to read" : "is shorter than announced");
 		if (n <= 0)
 			return -1;
 		if (r->sent < r->len)
