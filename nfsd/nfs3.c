@@ -207,7 +207,7 @@ static const struct proc procs[] = {
 	[NFSPROC3_ACCESS] = PROC("ACCESS", nfs3_access, xdr_ACCESS3args, xdr_ACCESS3res),
 	[NFSPROC3_READLINK] = PROC("READLINK", nfs3_readlink, xdr_READLINK3args,
 				   xdr_READLINK3res),
-	[NFSPROC3_READ] = PROC("READ", nfs3_read, xdr_READ3args, xdr_READ3res),
+	[NFSPROC3_READ] = PROC("READ", nfs3_read, xdr_READ3args, nfs3_xdr_read_res),
 	[NFSPROC3_WRITE] = PROC("WRITE", nfs3_write, xdr_WRITE3args, xdr_WRITE3res),
 	[NFSPROC3_CREATE] = PROC("CREATE", nfs3_create, xdr_CREATE3args, xdr_CREATE3res),
 	[NFSPROC3_MKDIR] = PROC("MKDIR", nfs3_mkdir, xdr_MKDIR3args, xdr_MKDIR3res),

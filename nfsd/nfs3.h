@@ -207,6 +207,8 @@ void nfs3_lookup(struct nfs3_call *c, LOOKUP3args *a, LOOKUP3res *r);
 void nfs3_access(struct nfs3_call *c, ACCESS3args *a, ACCESS3res *r);
 void nfs3_readlink(struct nfs3_call *c, READLINK3args *a, READLINK3res *r);
 void nfs3_read(struct nfs3_call *c, READ3args *a, READ3res *r);
+/* READ3res, whose data a reply on TCP takes from the file (nfs3_read.c). */
+bool_t nfs3_xdr_read_res(XDR *x, READ3res *r);
 void nfs3_fsstat(struct nfs3_call *c, FSSTAT3args *a, FSSTAT3res *r);
 void nfs3_fsinfo(struct nfs3_call *c, FSINFO3args *a, FSINFO3res *r);
 void nfs3_pathconf(struct nfs3_call *c, PATHCONF3args *a, PATHCONF3res *r);

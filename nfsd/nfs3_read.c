@@ -192,8 +192,9 @@ void nfs3_readlink(struct nfs3_call *c, READLINK3args *a, READLINK3res *r)
 
 /* ---------------------------------------------------------------- READ */
 
-/* The buffer of every READ: the call's reply is encoded from it before the
- * next call comes. */
+/* The buffer of a READ whose data is copied (over UDP, or when a reply
+ * cannot take its data from the file): the call's reply is encoded from
+ * it before the next call comes. */
 static char *read_buf(void)
 {
 	static char *buf;
@@ -201,6 +202,22 @@ static char *read_buf(void)
 	if (!buf)
 		buf = malloc(NFS3_IO_MAX_TCP);
 	return buf;
+}
+
+/* Up to count bytes at offset into read_buf(): how many, or -errno. */
+static ssize_t read_copy(int fd, uint32_t count, uint64_t offset, char **data)
+{
+	ssize_t n = 0;
+
+	*data = read_buf();
+	if (!*data)
+		return -ENOMEM;
+	if (count == 0)
+		return 0;
+	do
+		n = pread(fd, *data, count, (off_t)offset);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : n;
 }
 
 /* Opened for reading only once it is known to be a regular file: opening
@@ -250,8 +267,9 @@ static void note_first_read(const struct nfs3_call *c, int fd)
 void nfs3_read(struct nfs3_call *c, READ3args *a, READ3res *r)
 {
 	READ3resok *ok = &r->READ3res_u.resok;
-	char *buf = read_buf();
 	uint32_t count = a->count < nfs3_io_max(c) ? a->count : nfs3_io_max(c);
+	bool by_file = rpcsrv_can_reply_file(c->d->rpc, c->xprt);
+	bool have_st;
 	struct statx st;
 	ssize_t n = 0;
 	int fd;
@@ -263,33 +281,49 @@ void nfs3_read(struct nfs3_call *c, READ3args *a, READ3res *r)
 			close(fd);
 		return;
 	}
-	if (!buf) {
-		r->status = NFS3ERR_SERVERFAULT;
-		close(fd);
-		return;
-	}
 	/* past INT64_MAX no file has data: an empty read at its end */
-	if (a->offset <= INT64_MAX && count > 0) {
-		do
-			n = pread(fd, buf, count, (off_t)a->offset);
-		while (n < 0 && errno == EINTR);
-	}
+	if (a->offset > INT64_MAX)
+		count = 0;
+	if (!by_file)
+		n = read_copy(fd, count, a->offset, &ok->data.data_val);
 	if (n < 0) {
-		r->status = nfs3_status(-errno, "READ pread");
+		r->status = nfs3_status((int)n, "READ pread");
 		nfs3_post_op(c, fd, NULL, &r->READ3res_u.resfail.file_attributes);
 		close(fd);
 		return;
 	}
 	if (a->offset == 0)
 		note_first_read(c, fd);
-	/* attributes after the read, and eof from the size they show */
-	if (nfs3_stat(fd, NULL, &st) == 0) {
+	/* attributes after the read, and eof from the size they show; for a
+	 * reply that takes its data from the file, that size says how much
+	 * there is (rpc_conn.c closes the connection if the file shrinks) */
+	have_st = nfs3_stat(fd, NULL, &st) == 0;
+	if (have_st) {
 		ok->file_attributes.attributes_follow = TRUE;
 		nfs3_fattr(c, &st, &ok->file_attributes.post_op_attr_u.attributes);
 	}
-	close(fd);
+	if (by_file && have_st && a->offset < st.stx_size)
+		n = st.stx_size - a->offset < count ? (ssize_t)(st.stx_size - a->offset) : count;
 	ok->count = (count3)n;
 	ok->eof = a->offset > INT64_MAX || a->offset + (uint64_t)n >= st.stx_size;
 	ok->data.data_len = (u_int)n;
-	ok->data.data_val = buf;
+	if (by_file && n > 0)
+		rpcsrv_reply_file(c->d->rpc, c->xprt, fd, (off_t)a->offset, (size_t)n);
+	else
+		close(fd);
+}
+
+/* READ3res as rpcgen's xdr_READ3res encodes it, except that data held in
+ * no buffer (data_val NULL, data_len not 0) ends the encoding after its
+ * length: the bytes follow from the file (rpcsrv_reply_file). */
+bool_t nfs3_xdr_read_res(XDR *x, READ3res *r)
+{
+	READ3resok *ok = &r->READ3res_u.resok;
+
+	if (x->x_op != XDR_ENCODE || r->status != NFS3_OK || ok->data.data_val ||
+	    ok->data.data_len == 0)
+		return xdr_READ3res(x, r);
+	return xdr_nfsstat3(x, &r->status) && xdr_post_op_attr(x, &ok->file_attributes) &&
+	       xdr_count3(x, &ok->count) && xdr_bool(x, &ok->eof) &&
+	       xdr_u_int(x, &ok->data.data_len);
 }

@@ -10,7 +10,7 @@
  * dispatch routines get no argument: one rpcsrv per process, found by the
  * trampoline that hands each call to its program's routine and arg.
  * Replies on TCP connections leave through rpc_conn.c, never waiting on a
- * slow reader. */
+ * slow reader, a READ's data straight from the file. */
 #include <config.h>
 
 #include <errno.h>
@@ -19,6 +19,7 @@
 #include <rpc/rpc.h>
 #include <rpc/rpc_com.h>	/* rpc_control(): needs rpc.h's types first */
 #include <rpc/rpcb_clnt.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -113,7 +114,7 @@ static void on_ready(struct loop *loop, int fd, uint32_t events, void *arg)
 
 	/* a reply is waiting: the connection is not read until it is out,
 	 * or gone */
-	if (kind == FD_CONN && f->out_len && !rpc_conn_flush(s, fd, events))
+	if (kind == FD_CONN && f->out && !rpc_conn_flush(s, fd, events))
 		return;
 	if (kind == FD_CONN && !f->closing)
 		f->last_us = loop_now_us(loop);
@@ -147,7 +148,7 @@ static void on_idle_check(struct loop *loop, struct loop_timer *t, void *arg)
 
 		if (f->kind != FD_CONN || f->closing)
 			continue;
-		if (f->out_len && quiet >= (uint64_t)STALL_MS * 1000)
+		if (f->out && quiet >= (uint64_t)STALL_MS * 1000)
 			log_notice("RPC connection fd %zu took no reply bytes for %llu s: closing",
 				   fd, (unsigned long long)(quiet / 1000000));
 		else if (limit && quiet >= limit)
@@ -171,6 +172,7 @@ struct rpcsrv *rpcsrv_new(struct loop *loop, const struct rpc_limits *lim)
 		return NULL;
 	s->loop = loop;
 	s->lim = *lim;
+	s->body.fd = -1;
 	/* svc.h: "set max rec size, enable nonblock": a connection's record
 	 * is gathered across reads, so a slow client never blocks the loop,
 	 * and a record (all its fragments) longer than this kills the
@@ -182,6 +184,9 @@ struct rpcsrv *rpcsrv_new(struct loop *loop, const struct rpc_limits *lim)
 		free(s);
 		return NULL;
 	}
+	/* sendfile(2) has no MSG_NOSIGNAL: a client gone while a READ's data
+	 * is sent must end its connection (EPIPE), not the server */
+	signal(SIGPIPE, SIG_IGN);
 	loop_timer_init(&s->idle, on_idle_check, s);
 	loop_timer_arm(loop, &s->idle, STALL_MS * 1000 / 4 + 1);
 	rpc_the = s;
@@ -200,6 +205,7 @@ static void trampoline(struct svc_req *rq, SVCXPRT *xprt)
 	for (size_t i = 0; s && i < s->nprogs; i++) {
 		if (s->progs[i].prog == rq->rq_prog && s->progs[i].vers == rq->rq_vers) {
 			s->progs[i].dispatch(rq, xprt, s->progs[i].arg);
+			rpc_conn_drop_body(s);
 			return;
 		}
 	}

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "addr.h"
 #include "loop.h"
@@ -26,6 +27,7 @@ struct rpc_prog {
 struct rpc_limits {
 	unsigned max_record;		/* bytes of one TCP record (RPC message) */
 	unsigned max_conns;		/* TCP connections at once; more are closed */
+	unsigned max_file_replies;	/* replies waiting with a file open, at once */
 	uint64_t idle_timeout_ms;	/* a TCP connection silent this long is closed */
 };
 
@@ -48,6 +50,18 @@ int rpcsrv_listen(struct rpcsrv *s, const struct hostport *addr, const struct rp
 
 /* Whether the call came over UDP (its reply must fit one datagram). */
 bool rpcsrv_is_dgram(const struct rpcsrv *s, const SVCXPRT *xprt);
+
+/* Whether the reply to the call being served on xprt may end with a
+ * file's bytes (rpcsrv_reply_file): a TCP connection, and fewer than
+ * max_file_replies such replies waiting on all of them. */
+bool rpcsrv_can_reply_file(struct rpcsrv *s, const SVCXPRT *xprt);
+
+/* The successful reply to the call being served on xprt ends with len
+ * bytes of fd from off and their XDR padding, sent from the page cache
+ * (sendfile(2)) in the same record: the reply's XDR routine encodes what
+ * comes before them.  Takes fd: it is closed once they are sent, with the
+ * connection, or after the call when its reply is not a success. */
+void rpcsrv_reply_file(struct rpcsrv *s, const SVCXPRT *xprt, int fd, off_t off, size_t len);
 
 /* TCP connections open now. */
 size_t rpcsrv_conns(const struct rpcsrv *s);

@@ -6,7 +6,15 @@
  * sends what the socket takes, queueing the rest for EPOLLOUT, and a
  * connection with a reply waiting is not read again until it is out.  One
  * that takes none of it for STALL_MS is closed (rpc.c's idle check), and
- * replies waiting on all connections together are bounded by QUEUED_MAX. */
+ * replies waiting on all connections together are bounded by QUEUED_MAX.
+ *
+ * A READ's reply ends with the file's bytes (rpcsrv_reply_file): they go
+ * from the page cache to the socket with sendfile(2), between the encoded
+ * head and the XDR padding, in the same record.  Such a reply waits with
+ * the file open and its offset; a file that has become shorter than the
+ * reply announced, or fails to read, closes the connection: the client
+ * sees it end rather than a record with bytes the file never had, and
+ * asks again. */
 #include <config.h>
 
 #include <errno.h>
@@ -14,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/sendfile.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -23,6 +32,18 @@
 
 /* Reply bytes waiting for slow readers, all connections together. */
 #define QUEUED_MAX (128u << 20)
+
+/* A reply not taken yet: bytes[sent..len), then file_left bytes of fd
+ * from file_off, then pad zero bytes. */
+struct out_reply {
+	struct out_reply *next;
+	size_t len, sent;
+	int fd;			/* -1: no file part */
+	off_t file_off;
+	size_t file_left;
+	unsigned pad;
+	char bytes[];
+};
 
 /* libtirpc's own operations of a connection, which the patched ones call. */
 static bool_t (*vc_recv)(SVCXPRT *, struct rpc_msg *);
@@ -39,12 +60,24 @@ struct fd_state *rpc_conn_of(const SVCXPRT *xprt)
 	return &s->fds[fd];
 }
 
+static void reply_free(struct rpcsrv *s, struct out_reply *r)
+{
+	s->queued -= r->len;
+	if (r->fd >= 0) {
+		close(r->fd);
+		s->files--;
+	}
+	free(r);
+}
+
 static void out_drop(struct rpcsrv *s, struct fd_state *f)
 {
-	s->queued -= f->out_len - f->out_off;
-	free(f->out);
-	f->out = NULL;
-	f->out_off = f->out_len = 0;
+	struct out_reply *r;
+
+	while ((r = f->out)) {
+		f->out = r->next;
+		reply_free(s, r);
+	}
 }
 
 void rpc_conn_close(struct rpcsrv *s, int fd)
@@ -58,48 +91,102 @@ void rpc_conn_close(struct rpcsrv *s, int fd)
 	loop_rewatch(s->loop, fd, EPOLLIN);
 }
 
+/* One send(2) or sendfile(2) of the oldest reply's next part; 0 when it
+ * is all out. */
+static ssize_t send_part(int fd, struct out_reply *r)
+{
+	static const char zeros[4];
+	int more = r->file_left || r->pad ? MSG_MORE : 0;
+
+	if (r->sent < r->len)
+		return send(fd, r->bytes + r->sent, r->len - r->sent,
+			    MSG_NOSIGNAL | MSG_DONTWAIT | more);
+	if (r->file_left) {
+		ssize_t n = sendfile(fd, r->fd, &r->file_off, r->file_left);
+
+		if (n == 0)
+			errno = ENODATA;	/* the file is shorter now */
+		return n == 0 ? -1 : n;
+	}
+	return send(fd, zeros, r->pad, MSG_NOSIGNAL | MSG_DONTWAIT);
+}
+
 /* Sends what the socket takes of the queue: 0 (all out, or some left and
- * waiting for EPOLLOUT) or -1 when the connection is gone. */
+ * waiting for EPOLLOUT) or -1 when the connection is to be closed. */
 static int out_flush(struct rpcsrv *s, int fd, struct fd_state *f)
 {
-	while (f->out_off < f->out_len) {
-		ssize_t n = send(fd, f->out + f->out_off, f->out_len - f->out_off,
-				 MSG_NOSIGNAL | MSG_DONTWAIT);
+	struct out_reply *r;
 
+	while ((r = f->out)) {
+		ssize_t n;
+
+		if (r->sent == r->len && !r->file_left && !r->pad) {
+			f->out = r->next;
+			reply_free(s, r);
+			continue;
+		}
+		n = send_part(fd, r);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return 0;
+		if (n < 0 && r->sent == r->len && r->file_left && (errno == ENODATA || errno == EIO))
+			log_notice("RPC connection fd %d: the file of a READ reply %s: closing it",
+				   fd, errno == EIO ? "fails to read" : "is shorter than announced");
 		if (n <= 0)
 			return -1;
-		f->out_off += (size_t)n;
-		s->queued -= (size_t)n;
+		if (r->sent < r->len)
+			r->sent += (size_t)n;
+		else if (r->file_left)
+			r->file_left -= (size_t)n;
+		else
+			r->pad -= (unsigned)n;
 		f->last_us = loop_now_us(s->loop);
 	}
-	out_drop(s, f);
 	return 0;
 }
 
-/* Queues bytes after whatever is waiting; -1 past QUEUED_MAX. */
-static int out_add(struct rpcsrv *s, struct fd_state *f, const char *p, size_t n)
+/* Queues a reply after whatever is waiting, taking body's fd; -1 past
+ * QUEUED_MAX. */
+static int out_add(struct rpcsrv *s, struct fd_state *f, const char *p, size_t n,
+		   const struct file_part *body)
 {
-	size_t left = f->out_len - f->out_off;
-	char *q;
+	struct out_reply *r, **tail = &f->out;
 
-	if (s->queued + n > QUEUED_MAX)
+	if (s->queued + n > QUEUED_MAX || !(r = malloc(sizeof *r + n))) {
+		if (body->fd >= 0)
+			close(body->fd);
 		return -1;
-	q = malloc(left + n);
-	if (!q)
-		return -1;
-	if (left)
-		memcpy(q, f->out + f->out_off, left);
-	memcpy(q + left, p, n);
-	free(f->out);
-	f->out = q;
-	f->out_off = 0;
-	f->out_len = left + n;
+	}
+	*r = (struct out_reply){ .len = n, .fd = body->fd, .file_off = body->off,
+				 .file_left = body->len, .pad = -body->len & 3 };
+	memcpy(r->bytes, p, n);
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = r;
 	s->queued += n;
+	s->files += r->fd >= 0;
 	return 0;
+}
+
+bool rpcsrv_can_reply_file(struct rpcsrv *s, const SVCXPRT *xprt)
+{
+	const struct fd_state *f = rpc_conn_of(xprt);
+
+	return f && !f->closing && s->files < s->lim.max_file_replies;
+}
+
+void rpcsrv_reply_file(struct rpcsrv *s, const SVCXPRT *xprt, int fd, off_t off, size_t len)
+{
+	rpc_conn_drop_body(s);
+	s->body = (struct file_part){ .xprt = xprt, .fd = fd, .off = off, .len = len };
+}
+
+void rpc_conn_drop_body(struct rpcsrv *s)
+{
+	if (s->body.fd >= 0)
+		close(s->body.fd);
+	s->body = (struct file_part){ .fd = -1 };
 }
 
 /* xp_recv: libtirpc's, noting the call's xid for its reply. */
@@ -115,11 +202,14 @@ static bool_t conn_recv(SVCXPRT *xprt, struct rpc_msg *msg)
 
 /* xp_reply: the reply as one record (RFC 5531 §11), sent without ever
  * waiting; what the socket does not take waits for EPOLLOUT, and the
- * connection is not read meanwhile. */
+ * connection is not read meanwhile.  A successful reply takes the call's
+ * file part, if it has one: the record counts its bytes and padding. */
 static bool_t conn_reply(SVCXPRT *xprt, struct rpc_msg *msg)
 {
 	struct rpcsrv *s = rpc_the;
 	struct fd_state *f = rpc_conn_of(xprt);
+	struct file_part body = { .fd = -1 };
+	bool was_idle;
 	struct writer w;
 	ssize_t n = 0;
 	size_t len;
@@ -137,10 +227,17 @@ static bool_t conn_reply(SVCXPRT *xprt, struct rpc_msg *msg)
 	xdr_destroy(&x);
 	if (!ok)
 		return FALSE;
+	if (s->body.fd >= 0 && s->body.xprt == xprt && msg->rm_reply.rp_stat == MSG_ACCEPTED &&
+	    msg->acpted_rply.ar_stat == SUCCESS) {
+		body = s->body;
+		s->body.fd = -1;
+	}
 	w = writer_init(s->reply, 4);
-	write_u32(&w, 0x80000000u | (uint32_t)len);	/* the last fragment */
+	/* the last fragment */
+	write_u32(&w, 0x80000000u | (uint32_t)(len + body.len + (-body.len & 3)));
 	len += 4;
-	if (f->out_len == 0) {
+	was_idle = !f->out;
+	if (was_idle && body.fd < 0) {
 		do
 			n = send(xprt->xp_fd, s->reply, len, MSG_NOSIGNAL | MSG_DONTWAIT);
 		while (n < 0 && errno == EINTR);
@@ -152,13 +249,18 @@ static bool_t conn_reply(SVCXPRT *xprt, struct rpc_msg *msg)
 		if ((size_t)n == len)
 			return TRUE;
 	}
-	if (out_add(s, f, s->reply + n, len - (size_t)n) < 0) {
+	if (out_add(s, f, s->reply + n, len - (size_t)n, &body) < 0) {
 		log_notice("RPC connection fd %d: %zu bytes of replies wait already: closing it",
 			   xprt->xp_fd, s->queued);
 		rpc_conn_close(s, xprt->xp_fd);
 		return FALSE;
 	}
-	loop_rewatch(s->loop, xprt->xp_fd, EPOLLOUT);
+	if (was_idle && body.fd >= 0 && out_flush(s, xprt->xp_fd, f) < 0) {
+		rpc_conn_close(s, xprt->xp_fd);
+		return FALSE;
+	}
+	if (f->out)
+		loop_rewatch(s->loop, xprt->xp_fd, EPOLLOUT);
 	return TRUE;
 }
 
@@ -209,7 +311,7 @@ bool rpc_conn_flush(struct rpcsrv *s, int fd, uint32_t events)
 
 	if (out_flush(s, fd, f) < 0 || (events & (EPOLLERR | EPOLLHUP)))
 		rpc_conn_close(s, fd);
-	else if (f->out_len == 0)
+	else if (!f->out)
 		loop_rewatch(s->loop, fd, EPOLLIN);
 	return f->closing;
 }

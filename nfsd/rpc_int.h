@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "rpc.h"
 
@@ -31,8 +32,16 @@ struct fd_state {
 	int slot;		/* its index in svc_pollfd (FD_CONN) */
 	uint64_t last_us;	/* of the last request, or reply bytes taken */
 	uint32_t xid;		/* of the call being served (FD_CONN) */
-	char *out;		/* reply bytes not taken yet: out_off .. out_len */
-	size_t out_off, out_len;
+	struct out_reply *out;	/* replies not taken yet, oldest first */
+};
+
+/* What a READ's reply ends with (rpcsrv_reply_file), from the call to its
+ * reply: calls never overlap in this single-threaded process. */
+struct file_part {
+	const SVCXPRT *xprt;
+	int fd;			/* -1: none */
+	off_t off;
+	size_t len;
 };
 
 struct reg {
@@ -48,6 +57,8 @@ struct rpcsrv {
 	size_t nfds;
 	size_t conns;
 	size_t queued;			/* reply bytes waiting, all connections */
+	size_t files;			/* replies waiting with a file part */
+	struct file_part body;		/* for the reply to the call being served */
 	char *reply;			/* where replies are encoded, max_record + 4 */
 	SVCXPRT *xprts[16];		/* UDP and listening transports */
 	size_t nxprts;
@@ -66,6 +77,8 @@ extern struct rpcsrv *rpc_the;
 int rpc_conn_patch_ops(void);
 /* The state of a connection transport, or NULL for any other. */
 struct fd_state *rpc_conn_of(const SVCXPRT *xprt);
+/* Closes a file part no reply took (the call's reply was not a success). */
+void rpc_conn_drop_body(struct rpcsrv *s);
 /* Shuts a connection down and reads it again, so that libtirpc sees the
  * end and destroys its transport; what was queued is dropped. */
 void rpc_conn_close(struct rpcsrv *s, int fd);

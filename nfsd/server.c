@@ -32,6 +32,8 @@
  * headers and a handle fit in this, nothing much larger does. */
 #define NFSD_MAX_RECORD (NFS3_DATA_LIMIT + 64 * 1024)
 #define NFSD_MAX_CONNS 4096
+/* READ replies waiting on slow readers with their file open. */
+#define NFSD_MAX_FILE_REPLIES 256
 #define NFSD_IDLE_TIMEOUT_MS (6 * 60 * 1000)
 
 int nfsd_check_exports(const struct conf *conf, char *err, size_t errlen)
@@ -193,7 +195,8 @@ static void listen_addr(const struct conf_nfsd *n, long long port, struct hostpo
  * limit leaves room for. */
 static unsigned raise_fd_limit(void)
 {
-	const rlim_t spare = 256;	/* exports, submounts, files open for a call */
+	/* exports, submounts, files open for a call or a waiting reply */
+	const rlim_t spare = 256 + NFSD_MAX_FILE_REPLIES;
 	struct rlimit r;
 
 	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
@@ -221,6 +224,7 @@ static int listen_all(struct nfsd *d, const struct conf_nfsd *n)
 	const struct rpc_limits lim = {
 		.max_record = NFSD_MAX_RECORD,
 		.max_conns = raise_fd_limit(),
+		.max_file_replies = NFSD_MAX_FILE_REPLIES,
 		.idle_timeout_ms = NFSD_IDLE_TIMEOUT_MS,
 	};
 	struct hostport hp;

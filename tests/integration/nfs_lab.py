@@ -2,7 +2,7 @@
 # by a veth pair, an export tree outside pytest's private tmp dirs, and a raw ONC RPC client
 # (RFC 5531 record marking, AUTH_SYS, MOUNT v3 and NFS v3 calls from RFC 1813) that builds
 # calls by hand so tests can send what no real client would.
-"""NfsLab and a raw RPC client for tests/integration/test_nfsd.py and test_nfsd_write.py.
+"""NfsLab and a raw RPC client for tests/integration/test_nfsd*.py.
 
 rpcbind runs in the server's network namespace and in a private mount namespace with its
 own tmpfs on /run (its socket /run/rpcbind.sock would otherwise be the host's, shared by
