@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
@@ -156,11 +157,44 @@ static int check_boot_name(const char *name, const char *key, const char **at, c
 	return fail(err, errlen, "longer than the 127 bytes of the BOOTP file field");
 }
 
+/* The directory path names, without trailing slashes, is dir. */
+static bool in_dir(const char *path, const char *dir)
+{
+	const char *slash = strrchr(path, '/');
+	size_t n = slash ? (size_t)(slash - path) : 0, k = strlen(dir);
+
+	while (k > 1 && dir[k - 1] == '/')
+		k--;
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	return slash && n == k && strncmp(path, dir, n) == 0;
+}
+
+/* pxe-dhcpd gives its user only a lease directory it creates; the progress
+ * directory is made root's first, so the journal could never be compacted. */
+static int check_lease_dir(const struct conf *conf, const struct conf_dhcpd *d,
+			   const char **key, char *err, size_t errlen)
+{
+	const struct conf_global *g = conf_get(conf, "global");
+	int k;
+
+	if (!g || !g->progress || !d->lease_file || !d->user ||
+	    strcmp(d->user, "root") == 0 || strcmp(d->user, "0") == 0 ||
+	    !in_dir(d->lease_file, g->progress_dir))
+		return 0;
+	*key = "lease_file";
+	for (k = (int)strlen(g->progress_dir); k > 1 && g->progress_dir[k - 1] == '/'; k--)
+		;
+	snprintf(err, errlen, "in [global] progress_dir (%s), which stays root's: give the "
+		 "leases a directory of their own, such as %.*s/dhcpd/", g->progress_dir, k,
+		 g->progress_dir);
+	return -1;
+}
+
 static int check_dhcpd(const struct conf *conf, const struct conf_section *sec,
 		       const char **key, char *err, size_t errlen)
 {
 	const struct conf_dhcpd *d = sec->data;
-	(void)conf;
 
 	if (check_options(&d->options, key, err, errlen))
 		return -1;
@@ -168,6 +202,8 @@ static int check_dhcpd(const struct conf *conf, const struct conf_section *sec,
 		*key = "lease_time";
 		return fail(err, errlen, "longer than max_lease_time");
 	}
+	if (check_lease_dir(conf, d, key, err, errlen))
+		return -1;
 	return check_boot_name(d->boot_file, "boot_file", key, err, errlen) ||
 	       check_boot_name(d->boot_file_efi32, "boot_file_efi32", key, err, errlen) ||
 	       check_boot_name(d->boot_file_efi64, "boot_file_efi64", key, err, errlen) ||

@@ -369,6 +369,21 @@ static void test_dhcpd_lease_time_over_max(void **state)
 	build("[dhcpd]\nmax_lease_time = 2h\nlease_time = 2h\n");
 }
 
+/* The progress rings make progress_dir root's before pxe-dhcpd could give
+ * it to its user: leases there could never be compacted. */
+static void test_dhcpd_lease_file_in_progress_dir(void **state)
+{
+	(void)state;
+	check_bad("[global]\nprogress_dir = /run/px/\n[dhcpd]\nlease_file = /run/px/d.leases\n",
+		  "pxe.ini:4: [dhcpd] lease_file: in [global] progress_dir (/run/px/), which stays "
+		  "root's: give the leases a directory of their own, such as /run/px/dhcpd/");
+	build("[global]\nprogress_dir = /run/px\n[dhcpd]\nlease_file = /run/px/dhcpd/d.leases\n");
+	build("[global]\nprogress = no\nprogress_dir = /run/px\n"
+	      "[dhcpd]\nlease_file = /run/px/d.leases\n");
+	build("[global]\nprogress_dir = /run/px\n[dhcpd]\nuser = root\n"
+	      "lease_file = /run/px/d.leases\n");
+}
+
 /* Only max_lease_time is in the file: lease_time's default (12h) is over it,
  * and the message points at the section. */
 static void test_dhcpd_default_lease_time_over_max(void **state)
@@ -808,6 +823,7 @@ int main(void)
 		T(test_class_duplicate_option),
 		T(test_dhcpd_boot_file_of_128_bytes),
 		T(test_dhcpd_lease_time_over_max),
+		T(test_dhcpd_lease_file_in_progress_dir),
 		T(test_dhcpd_default_lease_time_over_max),
 		T(test_dhcpd_duplicate_option_by_number_and_name),
 		T(test_dhcpd_duplicate_option_by_number_twice),
