@@ -1,6 +1,8 @@
 /* Unit tests for the rpcgen output of nfsd/proto/nfs3_prot.x and mount3_prot.x:
  * RFC 1813 values round trip through libtirpc's xdrmem, and hostile bytes fed
  * to every decoder the server runs are refused without leaks or overreads. */
+#include <config.h>
+
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +14,7 @@
 #include <cmocka.h>
 
 #include "mount3_prot.h"
+#include "nfs3.h"
 #include "nfs3_prot.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -534,28 +537,10 @@ struct args_case {
 	u_int len;
 };
 
+/* Room for any argument this file decodes: the dispatcher's union of the
+ * NFS v3 ones, and MOUNT's dirpath3. */
 union any_args {
-	GETATTR3args getattr;
-	SETATTR3args setattr;
-	LOOKUP3args lookup;
-	ACCESS3args access;
-	READLINK3args readlink;
-	READ3args read;
-	WRITE3args write;
-	CREATE3args create;
-	MKDIR3args mkdir;
-	SYMLINK3args symlink;
-	MKNOD3args mknod;
-	REMOVE3args remove;
-	RMDIR3args rmdir;
-	RENAME3args rename;
-	LINK3args link;
-	READDIR3args readdir;
-	READDIRPLUS3args readdirplus;
-	FSSTAT3args fsstat;
-	FSINFO3args fsinfo;
-	PATHCONF3args pathconf;
-	COMMIT3args commit;
+	union nfs3_args nfs;
 	dirpath3 mnt;
 };
 
@@ -606,114 +591,114 @@ static size_t build_args_cases(struct args_case *cases)
 
 	memset(data, 'D', sizeof data);
 	memset(&a, 0, sizeof a);
-	set_fh(&a.getattr.object, fh_a, sizeof fh_a, 'a');
-	ADD(GETATTR3args, a.getattr);
+	set_fh(&a.nfs.getattr.object, fh_a, sizeof fh_a, 'a');
+	ADD(GETATTR3args, a.nfs.getattr);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.setattr.object, fh_b, sizeof fh_b, 'b');
-	every_attr_set(&a.setattr.new_attributes);
-	a.setattr.guard.check = TRUE;
-	a.setattr.guard.sattrguard3_u.obj_ctime.seconds = 9;
-	ADD(SETATTR3args, a.setattr);
+	set_fh(&a.nfs.setattr.object, fh_b, sizeof fh_b, 'b');
+	every_attr_set(&a.nfs.setattr.new_attributes);
+	a.nfs.setattr.guard.check = TRUE;
+	a.nfs.setattr.guard.sattrguard3_u.obj_ctime.seconds = 9;
+	ADD(SETATTR3args, a.nfs.setattr);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.lookup.what, fh_a, sizeof fh_a, nm);
-	ADD(LOOKUP3args, a.lookup);
+	dirop(&a.nfs.lookup.what, fh_a, sizeof fh_a, nm);
+	ADD(LOOKUP3args, a.nfs.lookup);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.access.object, fh_a, sizeof fh_a, 'a');
-	a.access.access = ACCESS3_READ | ACCESS3_LOOKUP | ACCESS3_EXECUTE;
-	ADD(ACCESS3args, a.access);
+	set_fh(&a.nfs.access.object, fh_a, sizeof fh_a, 'a');
+	a.nfs.access.access = ACCESS3_READ | ACCESS3_LOOKUP | ACCESS3_EXECUTE;
+	ADD(ACCESS3args, a.nfs.access);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.readlink.symlink, fh_a, sizeof fh_a, 'a');
-	ADD(READLINK3args, a.readlink);
+	set_fh(&a.nfs.readlink.symlink, fh_a, sizeof fh_a, 'a');
+	ADD(READLINK3args, a.nfs.readlink);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.read.file, fh_b, sizeof fh_b, 'b');
-	a.read.offset = 1 << 20;
-	a.read.count = 1 << 20;
-	ADD(READ3args, a.read);
+	set_fh(&a.nfs.read.file, fh_b, sizeof fh_b, 'b');
+	a.nfs.read.offset = 1 << 20;
+	a.nfs.read.count = 1 << 20;
+	ADD(READ3args, a.nfs.read);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.write.file, fh_a, sizeof fh_a, 'a');
-	a.write.count = sizeof data;
-	a.write.stable = UNSTABLE;
-	a.write.data.data_len = sizeof data;
-	a.write.data.data_val = data;
-	ADD(WRITE3args, a.write);
+	set_fh(&a.nfs.write.file, fh_a, sizeof fh_a, 'a');
+	a.nfs.write.count = sizeof data;
+	a.nfs.write.stable = UNSTABLE;
+	a.nfs.write.data.data_len = sizeof data;
+	a.nfs.write.data.data_val = data;
+	ADD(WRITE3args, a.nfs.write);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.create.where, fh_a, sizeof fh_a, nm);
-	a.create.how.mode = GUARDED;
-	every_attr_set(&a.create.how.createhow3_u.obj_attributes);
-	ADD(CREATE3args, a.create);
+	dirop(&a.nfs.create.where, fh_a, sizeof fh_a, nm);
+	a.nfs.create.how.mode = GUARDED;
+	every_attr_set(&a.nfs.create.how.createhow3_u.obj_attributes);
+	ADD(CREATE3args, a.nfs.create);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.mkdir.where, fh_a, sizeof fh_a, nm);
-	every_attr_set(&a.mkdir.attributes);
-	ADD(MKDIR3args, a.mkdir);
+	dirop(&a.nfs.mkdir.where, fh_a, sizeof fh_a, nm);
+	every_attr_set(&a.nfs.mkdir.attributes);
+	ADD(MKDIR3args, a.nfs.mkdir);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.symlink.where, fh_a, sizeof fh_a, nm);
-	a.symlink.symlink.symlink_data = link_target;
-	ADD(SYMLINK3args, a.symlink);
+	dirop(&a.nfs.symlink.where, fh_a, sizeof fh_a, nm);
+	a.nfs.symlink.symlink.symlink_data = link_target;
+	ADD(SYMLINK3args, a.nfs.symlink);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.mknod.where, fh_a, sizeof fh_a, nm);
-	a.mknod.what.type = NF3CHR;
-	every_attr_set(&a.mknod.what.mknoddata3_u.device.dev_attributes);
-	a.mknod.what.mknoddata3_u.device.spec.specdata1 = 1;
-	a.mknod.what.mknoddata3_u.device.spec.specdata2 = 3;
-	ADD(MKNOD3args, a.mknod);
+	dirop(&a.nfs.mknod.where, fh_a, sizeof fh_a, nm);
+	a.nfs.mknod.what.type = NF3CHR;
+	every_attr_set(&a.nfs.mknod.what.mknoddata3_u.device.dev_attributes);
+	a.nfs.mknod.what.mknoddata3_u.device.spec.specdata1 = 1;
+	a.nfs.mknod.what.mknoddata3_u.device.spec.specdata2 = 3;
+	ADD(MKNOD3args, a.nfs.mknod);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.remove.object, fh_a, sizeof fh_a, nm);
-	ADD(REMOVE3args, a.remove);
+	dirop(&a.nfs.remove.object, fh_a, sizeof fh_a, nm);
+	ADD(REMOVE3args, a.nfs.remove);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.rmdir.object, fh_a, sizeof fh_a, nm);
-	ADD(RMDIR3args, a.rmdir);
+	dirop(&a.nfs.rmdir.object, fh_a, sizeof fh_a, nm);
+	ADD(RMDIR3args, a.nfs.rmdir);
 
 	memset(&a, 0, sizeof a);
-	dirop(&a.rename.from, fh_a, sizeof fh_a, nm);
-	dirop(&a.rename.to, fh_b, sizeof fh_b, nm2);
-	ADD(RENAME3args, a.rename);
+	dirop(&a.nfs.rename.from, fh_a, sizeof fh_a, nm);
+	dirop(&a.nfs.rename.to, fh_b, sizeof fh_b, nm2);
+	ADD(RENAME3args, a.nfs.rename);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.link.file, fh_b, sizeof fh_b, 'b');
-	dirop(&a.link.link, fh_a, sizeof fh_a, nm2);
-	ADD(LINK3args, a.link);
+	set_fh(&a.nfs.link.file, fh_b, sizeof fh_b, 'b');
+	dirop(&a.nfs.link.link, fh_a, sizeof fh_a, nm2);
+	ADD(LINK3args, a.nfs.link);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.readdir.dir, fh_a, sizeof fh_a, 'a');
-	a.readdir.cookie = 7;
-	memcpy(a.readdir.cookieverf, "cookieve", NFS3_COOKIEVERFSIZE);
-	a.readdir.count = 4096;
-	ADD(READDIR3args, a.readdir);
+	set_fh(&a.nfs.readdir.dir, fh_a, sizeof fh_a, 'a');
+	a.nfs.readdir.cookie = 7;
+	memcpy(a.nfs.readdir.cookieverf, "cookieve", NFS3_COOKIEVERFSIZE);
+	a.nfs.readdir.count = 4096;
+	ADD(READDIR3args, a.nfs.readdir);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.readdirplus.dir, fh_a, sizeof fh_a, 'a');
-	a.readdirplus.dircount = 4096;
-	a.readdirplus.maxcount = 32768;
-	ADD(READDIRPLUS3args, a.readdirplus);
+	set_fh(&a.nfs.readdirplus.dir, fh_a, sizeof fh_a, 'a');
+	a.nfs.readdirplus.dircount = 4096;
+	a.nfs.readdirplus.maxcount = 32768;
+	ADD(READDIRPLUS3args, a.nfs.readdirplus);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.fsstat.fsroot, fh_a, sizeof fh_a, 'a');
-	ADD(FSSTAT3args, a.fsstat);
+	set_fh(&a.nfs.fsstat.fsroot, fh_a, sizeof fh_a, 'a');
+	ADD(FSSTAT3args, a.nfs.fsstat);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.fsinfo.fsroot, fh_a, sizeof fh_a, 'a');
-	ADD(FSINFO3args, a.fsinfo);
+	set_fh(&a.nfs.fsinfo.fsroot, fh_a, sizeof fh_a, 'a');
+	ADD(FSINFO3args, a.nfs.fsinfo);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.pathconf.object, fh_a, sizeof fh_a, 'a');
-	ADD(PATHCONF3args, a.pathconf);
+	set_fh(&a.nfs.pathconf.object, fh_a, sizeof fh_a, 'a');
+	ADD(PATHCONF3args, a.nfs.pathconf);
 
 	memset(&a, 0, sizeof a);
-	set_fh(&a.commit.file, fh_a, sizeof fh_a, 'a');
-	a.commit.count = 0;
-	ADD(COMMIT3args, a.commit);
+	set_fh(&a.nfs.commit.file, fh_a, sizeof fh_a, 'a');
+	a.nfs.commit.count = 0;
+	ADD(COMMIT3args, a.nfs.commit);
 
 	a.mnt = "/srv/install/debian";
 	ADD(dirpath3, a.mnt);
