@@ -649,6 +649,7 @@ echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/header.txt"
 	cat "$OUT/header.txt"
 	echo
 	awk -v servers="$SERVERS" -v fixed="$FIXED" -v ret="$RET_CLIENTS" -v fb="$FB_CLIENTS" \
-		-v ncpu="$NCPU" -v lossmax=$LOSS_MAX -v othermax="$OTHER_MAX" -f "$HERE/report.awk" "$RAW"
+		-v ncpu="$NCPU" -v lossmax=$LOSS_MAX -v othermax="$OTHER_MAX" \
+		-f "$HERE/../stats.awk" -f "$HERE/report.awk" "$RAW"
 } | tee "$OUT/report.txt"
 echo "raw results: $RAW; configs: $OUT/conf; logs: $LOGS; perfdhcp output: $OUT/perfdhcp" >&2

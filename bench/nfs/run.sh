@@ -517,6 +517,7 @@ echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/header.txt"
 	cat "$OUT/header.txt"
 	echo
 	awk -v servers="$SERVERS" -v big_mib="$BIG" -v dirs="$DIRS" -v files="$FILES" \
-		-v hold_n="$HOLD_N" -v hold_secs="$HOLD_SECS" -v ncpu="$(nproc)" -f "$HERE/report.awk" "$RAW"
+		-v hold_n="$HOLD_N" -v hold_secs="$HOLD_SECS" -v ncpu="$(nproc)" \
+		-f "$HERE/../stats.awk" -f "$HERE/report.awk" "$RAW"
 } | tee "$OUT/report.txt"
 echo "raw results: $RAW; logs: $OUT/logs" >&2

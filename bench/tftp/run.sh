@@ -479,6 +479,6 @@ echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/header.txt"
 	echo
 	awk -v servers="$SERVERS" -v storm_n=$STORM_N -v seq_n=$SEQ_N -v hold_n=$HOLD_N \
 		-v big="$BIG" -v storm_size="$STORM_SIZE" -v seq_size="$SEQ_SIZE" \
-		-f "$HERE/report.awk" "$RAW"
+		-f "$HERE/../stats.awk" -f "$HERE/report.awk" "$RAW"
 } | tee "$OUT/report.txt"
 echo "raw results: $RAW; logs: $OUT/logs" >&2
