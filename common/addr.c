@@ -83,25 +83,7 @@ int addr_parse_ip(const char *s, int family, struct ip_addr *out, char *err, siz
 	return parse_ip(s, family, out, ip_form(family), err, errlen);
 }
 
-/* Decimal digits only, at most max; no sign, no blanks. */
-static bool parse_small(const char *s, unsigned max, unsigned *out)
-{
-	unsigned v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return false;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > max)
-			return false;
-	}
-	*out = v;
-	return true;
-}
-
-static unsigned max_prefix(int family)
+unsigned addr_max_prefix(int family)
 {
 	return family == AF_INET ? 32 : 128;
 }
@@ -116,11 +98,10 @@ static const uint8_t *ip_cbytes(const struct ip_addr *ip)
 	return ip->family == AF_INET ? (const uint8_t *)&ip->v4 : ip->v6.s6_addr;
 }
 
-/* Clears the host bits; true when some were set. */
-static bool clear_host_bits(struct ip_addr *ip, unsigned prefix)
+bool addr_clear_host_bits(struct ip_addr *ip, unsigned prefix)
 {
 	uint8_t *b = ip_bytes(ip);
-	unsigned nbytes = max_prefix(ip->family) / 8;
+	unsigned nbytes = addr_max_prefix(ip->family) / 8;
 	bool had = false;
 	unsigned i;
 
@@ -141,6 +122,7 @@ int addr_parse_cidr(const char *s, int family, struct cidr *out, char *err, size
 	const char *slash = strchr(s, '/');
 	char a[ADDR_STRLEN], buf[ADDR_STRLEN];
 	struct cidr net = { 0 };
+	unsigned long long prefix;
 	size_t alen;
 	int rc;
 
@@ -154,10 +136,11 @@ int addr_parse_cidr(const char *s, int family, struct cidr *out, char *err, size
 	rc = parse_ip(a, family, &net.addr, form, err, errlen);
 	if (rc)
 		return rc;
-	if (!parse_small(slash + 1, max_prefix(net.addr.family), &net.prefix))
+	if (!str_to_uint(slash + 1, addr_max_prefix(net.addr.family), &prefix))
 		return str_error(err, errlen, "the prefix length after '/' must be a number from 0 to %u",
-			    max_prefix(net.addr.family));
-	if (clear_host_bits(&net.addr, net.prefix))
+			    addr_max_prefix(net.addr.family));
+	net.prefix = (unsigned)prefix;
+	if (addr_clear_host_bits(&net.addr, net.prefix))
 		return str_error(err, errlen, "%s: host bits set; the network is %s", s,
 			    addr_cidr_str(&net, buf));
 	*out = net;
@@ -249,13 +232,13 @@ int addr_parse_hostport(const char *s, int family, uint16_t default_port,
 	char host[ADDR_STRLEN];
 	const char *port;
 	struct ip_addr ip;
-	unsigned p = default_port;
+	unsigned long long p = default_port;
 	bool bracket;
 	int rc;
 
 	if (split_hostport(s, host, sizeof host, &port, &bracket))
 		return str_error(err, errlen, "expected %s", form);
-	if (port && (!parse_small(port, 65535, &p) || p == 0))
+	if (port && (!str_to_uint(port, 65535, &p) || p == 0))
 		return str_error(err, errlen, "the port must be a number from 1 to 65535; expected %s",
 			    form);
 	if (!host[0] && bracket)
@@ -291,7 +274,7 @@ bool cidr_contains(const struct cidr *net, const struct ip_addr *ip)
 
 	if (ip->family != net->addr.family || (ip->family != AF_INET && ip->family != AF_INET6))
 		return false;
-	clear_host_bits(&masked, net->prefix);
+	addr_clear_host_bits(&masked, net->prefix);
 	return addr_ip_equal(&masked, &net->addr);
 }
 

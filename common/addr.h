@@ -49,6 +49,10 @@ int addr_parse_hostport(const char *s, int family, uint16_t default_port,
 
 bool addr_ip_equal(const struct ip_addr *a, const struct ip_addr *b);
 bool cidr_contains(const struct cidr *net, const struct ip_addr *ip);
+/* 32 for AF_INET, 128 for AF_INET6: the longest prefix. */
+unsigned addr_max_prefix(int family);
+/* Clears the bits of ip past prefix; true when some were set. */
+bool addr_clear_host_bits(struct ip_addr *ip, unsigned prefix);
 void addr_to_sockaddr(const struct ip_addr *ip, uint16_t port, struct hostport *out);
 /* 0, or -EAFNOSUPPORT for a family other than AF_INET/AF_INET6.  IPv4-mapped
  * IPv6 addresses come out as IPv4. */

@@ -13,24 +13,6 @@
 /* An option list longer than this is a mistake, not a config. */
 #define OPTS_LIST_MAX 1024
 
-/* Decimal digits only, at most max. */
-static bool parse_uint(const char *s, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return false;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > max)
-			return false;
-	}
-	*out = v;
-	return true;
-}
-
 /* Options that set the same thing: a second one must agree with the first. */
 enum opt_group {
 	G_RW, G_SYNC, G_ROOT_SQUASH, G_ALL_SQUASH, G_SECURE, G_CROSSMNT,
@@ -152,7 +134,7 @@ static int parse_fsid(const char *opt, const char *v, struct export_opts *o, int
 	} else if (v[0] && v[strspn(v, "0123456789")] == '\0') {
 		if (v[0] == '0')
 			return str_error(err, errlen, "%s: write the number without leading zeros", opt);
-		if (!parse_uint(v, UINT32_MAX, &num))
+		if (!str_to_uint(v, UINT32_MAX, &num))
 			return str_error(err, errlen, "%s: the number is above 4294967295", opt);
 	} else {
 		*group = G_FSID_UUID;
@@ -212,7 +194,7 @@ static int apply_opt(const char *opt, struct export_opts *o, int *group, char *e
 	if (eq && ((klen == 7 && strncmp(opt, "anonuid", 7) == 0) ||
 		   (klen == 7 && strncmp(opt, "anongid", 7) == 0))) {
 		/* (uid_t)-1 means "no change" to chown(2): never an identity. */
-		if (!parse_uint(eq + 1, UINT32_MAX - 1, &id))
+		if (!str_to_uint(eq + 1, UINT32_MAX - 1, &id))
 			return str_error(err, errlen, "%s: expected a number from 0 to 4294967294", opt);
 		*group = opt[4] == 'u' ? G_ANONUID : G_ANONGID;
 		*(opt[4] == 'u' ? &o->anonuid : &o->anongid) = (uint32_t)id;

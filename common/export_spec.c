@@ -14,48 +14,6 @@
 
 /* ---------------------------------------------------------------- hosts */
 
-static unsigned max_prefix(int family)
-{
-	return family == AF_INET ? 32 : 128;
-}
-
-static uint8_t *ip_bytes(struct ip_addr *ip)
-{
-	return ip->family == AF_INET ? (uint8_t *)&ip->v4 : ip->v6.s6_addr;
-}
-
-/* mountd compares the client under the mask, so 10.1.2.3/8 means 10/8. */
-static void clear_host_bits(struct ip_addr *ip, unsigned prefix)
-{
-	uint8_t *b = ip_bytes(ip);
-	unsigned i, n = max_prefix(ip->family) / 8;
-
-	for (i = 0; i < n; i++) {
-		unsigned keep = prefix >= 8 * (i + 1) ? 8 : prefix > 8 * i ? prefix - 8 * i : 0;
-
-		b[i] &= (uint8_t)(0xff00 >> keep);
-	}
-}
-
-/* Decimal digits only, at most max. */
-static bool parse_uint(const char *s, unsigned long long max, unsigned long long *out)
-{
-	unsigned long long v = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return false;
-		v = v * 10 + (unsigned)(*s - '0');
-		if (v > max)
-			return false;
-	}
-	*out = v;
-	return true;
-}
-
-/* A dotted IPv4 netmask as a prefix length; -1 if not contiguous. */
 static int mask_prefix(struct in_addr mask)
 {
 	uint32_t m = ntohl(mask.s_addr);
@@ -88,13 +46,14 @@ static int parse_net(const char *s, struct export_host *h, char *err, size_t err
 		if (n < 0)
 			return str_error(err, errlen, "'%s': %s is not a contiguous netmask", s, slash + 1);
 		prefix = (unsigned)n;
-	} else if (!parse_uint(slash + 1, max_prefix(h->net.addr.family), &prefix)) {
+	} else if (!str_to_uint(slash + 1, addr_max_prefix(h->net.addr.family), &prefix)) {
 		return str_error(err, errlen, "'%s': the prefix length after '/' must be a number from 0 "
-			    "to %u%s", s, max_prefix(h->net.addr.family),
+			    "to %u%s", s, addr_max_prefix(h->net.addr.family),
 			    h->net.addr.family == AF_INET ? ", or a netmask such as 255.255.255.0" : "");
 	}
 	h->net.prefix = (unsigned)prefix;
-	clear_host_bits(&h->net.addr, h->net.prefix);
+	/* mountd compares the client under the mask, so 10.1.2.3/8 means 10/8 */
+	addr_clear_host_bits(&h->net.addr, h->net.prefix);
 	h->kind = EXPORT_HOST_NET;
 	return 0;
 }
@@ -213,7 +172,7 @@ int export_host_parse(const char *s, struct export_host *out, char *err, size_t 
 	} else if (strchr(s, ':') || only_digits_dots(s)) {
 		if (addr_parse_ip(s, AF_UNSPEC, &h.net.addr, why, sizeof why))
 			return str_error(err, errlen, "'%s': %s", s, why);
-		h.net.prefix = max_prefix(h.net.addr.family);
+		h.net.prefix = addr_max_prefix(h.net.addr.family);
 		h.kind = EXPORT_HOST_ADDR;
 	} else if (wild_address(s)) {
 		return str_error(err, errlen, "'%s': wildcards match host names, not addresses; write a "

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "lease_record.h"
 #include "lease_table.h"
 #include "log.h"
+#include "str.h"
 
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434	/* the same number on every architecture */
@@ -73,20 +73,6 @@ struct lease_db {
 	size_t queued;
 	struct compaction compact;
 };
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void count_io(int what)
 {
@@ -336,7 +322,7 @@ static int cut_torn(struct lease_db *db, size_t at, unsigned lineno, const char 
 	db->size = (off_t)at;
 	rc = ftruncate(db->fd, db->size) < 0 ? -errno : sync_data(db->fd);
 	if (rc < 0) {
-		say(err, errlen, "%s: cutting off a torn last record: %s", db->path,
+		str_message(err, errlen, "%s: cutting off a torn last record: %s", db->path,
 		    strerror(-rc));
 		return rc;
 	}
@@ -359,13 +345,13 @@ static int load_map(struct lease_db *db, const uint8_t *map, size_t size, unsign
 		lineno++;
 		rc = load_line(db, &r, &why);
 		if (rc == -ENOMEM) {
-			say(err, errlen, "%s:%u: out of memory", db->path, lineno);
+			str_message(err, errlen, "%s:%u: out of memory", db->path, lineno);
 			return rc;
 		}
 		if (rc == 0)
 			continue;
 		if (reader_left(&r) > 0) {
-			say(err, errlen, "%s:%u: %s, and not on the last line, where a crash "
+			str_message(err, errlen, "%s:%u: %s, and not on the last line, where a crash "
 			    "would leave it: was the file edited by hand? Fix or delete that line",
 			    db->path, lineno, why);
 			return -EINVAL;
@@ -384,7 +370,7 @@ static int journal_load(struct lease_db *db, unsigned *torn, char *err, size_t e
 
 	if (fstat(db->fd, &st) < 0) {
 		rc = -errno;
-		say(err, errlen, "%s: %s", db->path, strerror(-rc));
+		str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 		return rc;
 	}
 	db->size = st.st_size;
@@ -392,7 +378,7 @@ static int journal_load(struct lease_db *db, unsigned *torn, char *err, size_t e
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, db->fd, 0);
 		if (map == MAP_FAILED) {
 			rc = -errno;
-			say(err, errlen, "%s: %s", db->path, strerror(-rc));
+			str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 			return rc;
 		}
 		rc = load_map(db, map, (size_t)st.st_size, torn, err, errlen);
@@ -407,7 +393,7 @@ static int journal_load(struct lease_db *db, unsigned *torn, char *err, size_t e
 	if (rc == 0)
 		rc = sync_dir(db);
 	if (rc < 0)
-		say(err, errlen, "%s: %s", db->path, strerror(-rc));
+		str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 	return rc;
 }
 
@@ -423,12 +409,12 @@ static int journal_open(struct lease_db *db, char *err, size_t errlen)
 		db->fd = open(db->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
 		if (db->fd < 0) {
 			rc = -errno;
-			say(err, errlen, "%s: %s", db->path, strerror(-rc));
+			str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 			return rc;
 		}
 		if (flock(db->fd, LOCK_EX | LOCK_NB) < 0) {
 			rc = errno == EWOULDBLOCK ? -EBUSY : -errno;
-			say(err, errlen, "%s: %s", db->path, rc == -EBUSY ?
+			str_message(err, errlen, "%s: %s", db->path, rc == -EBUSY ?
 			    "in use by another pxe-dhcpd (it holds the lock)" : strerror(-rc));
 			return rc;
 		}
@@ -440,7 +426,7 @@ static int journal_open(struct lease_db *db, char *err, size_t errlen)
 		close(db->fd);
 		db->fd = -1;
 	}
-	say(err, errlen, "%s: keeps being replaced", db->path);
+	str_message(err, errlen, "%s: keeps being replaced", db->path);
 	return -EBUSY;
 }
 
@@ -483,11 +469,11 @@ int lease_db_open(const char *path, struct lease_db **out, unsigned *skipped,
 	int rc;
 
 	*out = NULL;
-	say(err, errlen, "%s", "");
+	str_message(err, errlen, "%s", "");
 	if (skipped)
 		*skipped = 0;
 	if (!db) {
-		say(err, errlen, "%s: out of memory", path);
+		str_message(err, errlen, "%s: out of memory", path);
 		return -ENOMEM;
 	}
 	rc = journal_open(db, err, errlen);

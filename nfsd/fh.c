@@ -4,7 +4,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +13,7 @@
 
 #include "buf.h"
 #include "fh.h"
+#include "str.h"
 
 /* FILEID_INVALID in linux/exportfs.h: a handle that cannot be decoded. */
 #define FH_TYPE_INVALID 255
@@ -33,20 +33,6 @@ union handle_buf {
 	struct file_handle fh;
 	unsigned char room[sizeof(struct file_handle) + MAX_HANDLE_SZ];
 };
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static void mac_of(const struct fh_key *key, const uint8_t *msg, size_t len,
 		   uint8_t mac[FH_MAC_LEN])
@@ -149,51 +135,51 @@ int fh_probe(int root_fd, int *mount_id, char *err, size_t errlen)
 	struct fh fh;
 	int fd, rc;
 
-	say(err, errlen, "%s", "");
+	str_message(err, errlen, "%s", "");
 	rc = handle_of(root_fd, NULL, &hb, mount_id);
 	if (rc == -EOPNOTSUPP) {
-		say(err, errlen, "the filesystem has no file handles (name_to_handle_at: %s)",
+		str_message(err, errlen, "the filesystem has no file handles (name_to_handle_at: %s)",
 		    strerror(-rc));
 		return rc;
 	}
 	if (rc < 0) {
-		say(err, errlen, "name_to_handle_at: %s", strerror(-rc));
+		str_message(err, errlen, "name_to_handle_at: %s", strerror(-rc));
 		return rc;
 	}
 	memset(&fh, 0, sizeof fh);
 	rc = handle_take(&hb, &fh);
 	if (rc == -EOVERFLOW) {
-		say(err, errlen, "the filesystem's handles of %u bytes do not fit: an NFS v3 "
+		str_message(err, errlen, "the filesystem's handles of %u bytes do not fit: an NFS v3 "
 		    "handle leaves room for %d", hb.fh.handle_bytes, FH_FS_MAX);
 		return rc;
 	}
 	if (rc < 0) {
-		say(err, errlen, "the filesystem's handle type %d is not supported",
+		str_message(err, errlen, "the filesystem's handle type %d is not supported",
 		    hb.fh.handle_type);
 		return rc;
 	}
 	fd = fh_open(&fh, root_fd, O_PATH);
 	if (fd == -EPERM) {
-		say(err, errlen, "open_by_handle_at needs CAP_DAC_READ_SEARCH");
+		str_message(err, errlen, "open_by_handle_at needs CAP_DAC_READ_SEARCH");
 		return fd;
 	}
 	if (fd == -EBADF) {
-		say(err, errlen, "the export's root must be opened O_RDONLY, not O_PATH");
+		str_message(err, errlen, "the export's root must be opened O_RDONLY, not O_PATH");
 		return -EBADF;
 	}
 	if (fd < 0) {
-		say(err, errlen, "the filesystem's handles do not open again "
+		str_message(err, errlen, "the filesystem's handles do not open again "
 		    "(open_by_handle_at: %s)", strerror(-fd));
 		return -EOPNOTSUPP;
 	}
 	rc = fstat(root_fd, &want) < 0 || fstat(fd, &got) < 0 ? -errno : 0;
 	close(fd);
 	if (rc < 0) {
-		say(err, errlen, "fstat: %s", strerror(-rc));
+		str_message(err, errlen, "fstat: %s", strerror(-rc));
 		return rc;
 	}
 	if (want.st_dev != got.st_dev || want.st_ino != got.st_ino) {
-		say(err, errlen, "the filesystem's handles open another file");
+		str_message(err, errlen, "the filesystem's handles open another file");
 		return -EOPNOTSUPP;
 	}
 	return 0;

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,20 +14,7 @@
 #include <sodium.h>
 
 #include "fh.h"
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void say(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
+#include "str.h"
 
 /* Reads up to len bytes, short only at the end of the file. */
 static ssize_t read_full(int fd, uint8_t *buf, size_t len)
@@ -70,21 +56,21 @@ static int write_full(int fd, const uint8_t *buf, size_t len)
 static int key_check(const char *path, const struct stat *st, char *err, size_t errlen)
 {
 	if (!S_ISREG(st->st_mode)) {
-		say(err, errlen, "%s: not a regular file", path);
+		str_message(err, errlen, "%s: not a regular file", path);
 		return -EINVAL;
 	}
 	if (st->st_mode & (S_IRWXG | S_IRWXO)) {
-		say(err, errlen, "%s: mode %04o lets group or others at the key (chmod 600 it)",
+		str_message(err, errlen, "%s: mode %04o lets group or others at the key (chmod 600 it)",
 		    path, (unsigned)(st->st_mode & 07777));
 		return -EPERM;
 	}
 	if (st->st_uid != 0 && st->st_uid != geteuid()) {
-		say(err, errlen, "%s: owned by uid %u, neither root nor us", path,
+		str_message(err, errlen, "%s: owned by uid %u, neither root nor us", path,
 		    (unsigned)st->st_uid);
 		return -EPERM;
 	}
 	if (st->st_size != FH_KEY_LEN) {
-		say(err, errlen, "%s: %lld bytes, where a key has %d", path,
+		str_message(err, errlen, "%s: %lld bytes, where a key has %d", path,
 		    (long long)st->st_size, FH_KEY_LEN);
 		return -EINVAL;
 	}
@@ -104,14 +90,14 @@ static int key_read(const char *path, struct fh_key *out, char *err, size_t errl
 	if (fd < 0) {
 		rc = -errno;
 		if (rc == -ELOOP)
-			say(err, errlen, "%s: a symlink, not the key itself", path);
+			str_message(err, errlen, "%s: a symlink, not the key itself", path);
 		else if (rc != -ENOENT)
-			say(err, errlen, "%s: %s", path, strerror(-rc));
+			str_message(err, errlen, "%s: %s", path, strerror(-rc));
 		return rc;
 	}
 	if (fstat(fd, &st) < 0) {
 		rc = -errno;
-		say(err, errlen, "%s: %s", path, strerror(-rc));
+		str_message(err, errlen, "%s: %s", path, strerror(-rc));
 		close(fd);
 		return rc;
 	}
@@ -121,10 +107,10 @@ static int key_read(const char *path, struct fh_key *out, char *err, size_t errl
 		n = read_full(fd, buf, sizeof buf);
 		if (n < 0) {
 			rc = (int)n;
-			say(err, errlen, "%s: %s", path, strerror(-rc));
+			str_message(err, errlen, "%s: %s", path, strerror(-rc));
 		} else if (n != FH_KEY_LEN) {
 			rc = -EINVAL;
-			say(err, errlen, "%s: %zd bytes, where a key has %d", path, n,
+			str_message(err, errlen, "%s: %zd bytes, where a key has %d", path, n,
 			    FH_KEY_LEN);
 		} else {
 			memcpy(out->bytes, buf, FH_KEY_LEN);
@@ -172,13 +158,13 @@ static int key_create(const char *state_dir, const char *path, char *err, size_t
 
 	if ((size_t)snprintf(tmp, sizeof tmp, "%s/.%s.XXXXXX", state_dir, FH_KEY_FILE) >=
 	    sizeof tmp) {
-		say(err, errlen, "%s: name too long", state_dir);
+		str_message(err, errlen, "%s: name too long", state_dir);
 		return -ENAMETOOLONG;
 	}
 	fd = mkostemp(tmp, O_CLOEXEC);		/* O_EXCL, mode 0600 */
 	if (fd < 0) {
 		rc = -errno;
-		say(err, errlen, "%s: cannot create a key: %s", state_dir, strerror(-rc));
+		str_message(err, errlen, "%s: cannot create a key: %s", state_dir, strerror(-rc));
 		return rc;
 	}
 	randombytes_buf(key, sizeof key);
@@ -193,12 +179,12 @@ static int key_create(const char *state_dir, const char *path, char *err, size_t
 	if (rc < 0) {
 		unlink(tmp);
 		if (rc != -EEXIST)
-			say(err, errlen, "%s: cannot create: %s", path, strerror(-rc));
+			str_message(err, errlen, "%s: cannot create: %s", path, strerror(-rc));
 		return rc;
 	}
 	rc = sync_dir(state_dir);
 	if (rc < 0)
-		say(err, errlen, "%s: %s", state_dir, strerror(-rc));
+		str_message(err, errlen, "%s: %s", state_dir, strerror(-rc));
 	return rc;
 }
 
@@ -208,14 +194,14 @@ int fh_key_load(const char *state_dir, struct fh_key *out, char *err, size_t err
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	say(err, errlen, "%s", "");
+	str_message(err, errlen, "%s", "");
 	if (sodium_init() < 0) {
-		say(err, errlen, "libsodium does not initialize");
+		str_message(err, errlen, "libsodium does not initialize");
 		return -EIO;
 	}
 	if ((size_t)snprintf(path, sizeof path, "%s/%s", state_dir, FH_KEY_FILE) >=
 	    sizeof path) {
-		say(err, errlen, "%s: name too long", state_dir);
+		str_message(err, errlen, "%s: name too long", state_dir);
 		return -ENAMETOOLONG;
 	}
 	rc = key_read(path, out, err, errlen);
@@ -227,6 +213,6 @@ int fh_key_load(const char *state_dir, struct fh_key *out, char *err, size_t err
 	/* ours or the one a concurrent start made: read back what is on disk */
 	rc = key_read(path, out, err, errlen);
 	if (rc == -ENOENT)
-		say(err, errlen, "%s: gone right after it was made", path);
+		str_message(err, errlen, "%s: gone right after it was made", path);
 	return rc;
 }

@@ -52,6 +52,33 @@ static void test_escape_controls_never_cuts_an_escape(void **state)
 	assert_string_equal(buf, "ab\\x0a");
 }
 
+static void test_to_uint_takes_decimal_digits_up_to_max(void **state)
+{
+	unsigned long long v = 7;
+
+	assert_true(str_to_uint("0", 10, &v) && v == 0);
+	assert_true(str_to_uint("65535", 65535, &v) && v == 65535);
+	assert_true(str_to_uint("18446744073709551615", ~0ULL, &v) && v == ~0ULL);
+	v = 7;
+	assert_false(str_to_uint("65536", 65535, &v));
+	assert_false(str_to_uint("18446744073709551616", ~0ULL, &v));
+	assert_false(str_to_uint("", 10, &v));
+	assert_false(str_to_uint("+1", 10, &v));
+	assert_false(str_to_uint("-1", 10, &v));
+	assert_false(str_to_uint(" 1", 10, &v));
+	assert_false(str_to_uint("1x", 10, &v));
+	assert_int_equal(v, 7);		/* untouched on failure */
+}
+
+static void test_message_formats_and_takes_no_buffer(void **state)
+{
+	char buf[8];
+
+	str_message(buf, sizeof buf, "%s=%d", "port", 69000);
+	assert_string_equal(buf, "port=69");
+	str_message(NULL, 0, "%s", "nowhere");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -60,6 +87,8 @@ int main(void)
 		cmocka_unit_test(test_append_to_unterminated_full_buffer_writes_nothing),
 		cmocka_unit_test(test_escape_controls_writes_hex_for_control_bytes),
 		cmocka_unit_test(test_escape_controls_never_cuts_an_escape),
+		cmocka_unit_test(test_to_uint_takes_decimal_digits_up_to_max),
+		cmocka_unit_test(test_message_formats_and_takes_no_buffer),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
