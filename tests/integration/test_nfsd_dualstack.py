@@ -125,14 +125,18 @@ def test_ipv6_client_in_the_progress_ring_and_pxectl_status(lab):
 
 
 def test_an_export_for_one_family_refuses_the_other(lab):
-    only6, only4, secure = (os.path.join(lab.base, n) for n in ("only6", "only4", "secure"))
-    for d in (only6, only4, secure):
+    only6, only4, secure, named = (os.path.join(lab.base, n)
+                                   for n in ("only6", "only4", "secure", "named"))
+    for d in (only6, only4, secure, named):
         os.mkdir(d, 0o755)
         with open(os.path.join(d, "f.txt"), "w") as f:
             f.write(os.path.basename(d) + "\n")
     c6 = lab.add_client(addr6=V6)
     c4 = v4_client(lab)
+    lab.private_etc(nsswitch_conf="hosts: files\n",
+                    hosts=f"127.0.0.1 localhost\n{c6.addr} client6.lab.test\n")
     lab.write_config(f"[export {only6}]\nclients = fd78::/64 ::1\noptions = ro,insecure\n"
+                     f"[export {named}]\nclients = client6.lab.test\noptions = ro,insecure\n"
                      f"[export {only4}]\nclients = 10.0.0.0/8 127.0.0.1\n"
                      "options = ro,insecure\n"
                      f"[export {secure}]\nclients = *\noptions = ro,secure\n")
@@ -143,7 +147,10 @@ def test_an_export_for_one_family_refuses_the_other(lab):
         assert cat(v4, only4 + "/f.txt") == "only4\n", v4.addr
         assert cat(v4, only6 + "/f.txt") is None, v4.addr
         assert cat(v6, only4 + "/f.txt") is None, v6.addr
-    for client, path in ((c4, only6), (c6, only4)):
+    # a name the server finds for the IPv6 client's address, and for no other
+    assert cat(c6, named + "/f.txt") == "named\n"
+    assert cat(c4, named + "/f.txt") is None
+    for client, path in ((c4, only6), (c6, only4), (c4, named)):
         for tcp in (True, False):
             assert client.rpc(nl.MOUNT_PORT, tcp=tcp).mnt(path)[0] == nl.MNT3ERR_ACCES
     rows = dict(line.split(None, 1) for line in showmount(c6, "-e"))
