@@ -227,3 +227,26 @@ def test_a_host_without_ipv6_is_served_ipv4(lab, how):
         assert netids(c4)[nl.NFS_PROG] == {"tcp", "udp"}
     assert server.stop() == 0
     assert nl.NFS_PROG not in netids(c4)
+
+
+def test_a_mount_port_the_kernel_picks_is_the_same_for_both_families(lab):
+    lab.write("f.txt", b"picked\n")
+    c6 = lab.add_client(addr6=V6)
+    with open(lab.write_config(), "r+") as f:
+        text = f.read().replace(f"mount_port = {nl.MOUNT_PORT}\n", "")
+        f.seek(0)
+        f.truncate()
+        f.write(text)
+    lab.start()
+    tool("rpcinfo")
+    cp = c6.run(["rpcinfo", c6.server], timeout=20)
+    assert cp.returncode == 0, cp.stdout + cp.stderr
+    ports = {}
+    for f in (line.split() for line in cp.stdout.splitlines()[1:]):
+        if len(f) >= 4 and f[0] == str(nl.MOUNT_PROG):
+            hi, lo = f[3].split(".")[-2:]          # a universal address: ADDR.HI.LO
+            ports[f[2]] = int(hi) * 256 + int(lo)
+    assert set(ports) == BOTH and len(set(ports.values())) == 1, cp.stdout
+    assert ports["tcp"] != nl.MOUNT_PORT
+    for client in (v4_client(lab), c6):
+        assert cat(client, lab.root + "/f.txt") == "picked\n", client.addr
