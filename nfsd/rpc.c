@@ -361,7 +361,8 @@ static int serve_pair(struct rpcsrv *s, struct listener *l, char *err, size_t er
 	sock_set_nonblock(l->udp, true);
 	sock_set_nonblock(l->tcp, true);
 	listen(l->tcp, LISTEN_BACKLOG);	/* a longer queue than sock_bind's */
-	if (watch_xprt(s, l->ux, l->udp, FD_UDP) < 0 || watch_xprt(s, l->tx, l->tcp, FD_LISTEN) < 0) {
+	if (watch_xprt(s, l->ux, l->udp, FD_UDP) < 0 ||
+	    watch_xprt(s, l->tx, l->tcp, FD_LISTEN) < 0) {
 		snprintf(err, errlen, "cannot watch the RPC sockets");
 		return -ENOMEM;
 	}
