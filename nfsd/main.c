@@ -21,7 +21,7 @@ static const struct cli_flag nfsd_flags[] = {
 	{ .short_name = 'e', .long_name = "exports", .arg = "FILE", KEY("exports_file"),
 	  .help = "also serve the exports(5) lines of FILE" },
 	{ .short_name = 'a', .long_name = "address", .arg = "ADDR", KEY("address"),
-	  .help = "listen on ADDR only (default: every IPv4 address)" },
+	  .help = "listen on ADDR only (default: every IPv4 and IPv6 address)" },
 	{ .short_name = 'p', .long_name = "port", .arg = "PORT", KEY("nfs_port"),
 	  .help = "NFS on PORT (default 2049)" },
 	{ .short_name = 'm', .long_name = "mount-port", .arg = "PORT", KEY("mount_port"),

@@ -40,6 +40,13 @@
 
 struct rpcsrv *rpc_the;
 
+/* The TCP and UDP sockets of one address, and their transports. */
+struct listener {
+	int family;
+	int tcp, udp;
+	SVCXPRT *ux, *tx;
+};
+
 static struct fd_state *fd_state(struct rpcsrv *s, int fd)
 {
 	struct fd_state *f;
@@ -220,30 +227,80 @@ static uint16_t port_of(const struct hostport *hp)
 					       : ((const struct sockaddr_in *)&hp->ss)->sin_port);
 }
 
+static void set_port(struct hostport *hp, uint16_t port)
+{
+	if (hp->ss.ss_family == AF_INET6)
+		((struct sockaddr_in6 *)&hp->ss)->sin6_port = htons(port);
+	else
+		((struct sockaddr_in *)&hp->ss)->sin_port = htons(port);
+}
+
 /* TCP first (port 0 lets the kernel pick), then UDP on the same port. */
-static int bind_pair(const struct hostport *addr, int *tcp, int *udp, uint16_t *port)
+static int bind_pair(const struct hostport *addr, struct listener *l, uint16_t *port)
 {
 	struct hostport hp = *addr;
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 
 	for (int tries = 0; tries < 16; tries++) {
-		*tcp = sock_bind(&hp, SOCK_STREAM, SOCK_REUSEADDR | SOCK_BLOCKING);
-		if (*tcp < 0)
-			return *tcp;
-		if (getsockname(*tcp, (struct sockaddr *)&ss, &len) < 0) {
-			close(*tcp);
+		l->tcp = sock_bind(&hp, SOCK_STREAM, SOCK_REUSEADDR | SOCK_BLOCKING);
+		if (l->tcp < 0)
+			return l->tcp;
+		if (getsockname(l->tcp, (struct sockaddr *)&ss, &len) < 0) {
+			close(l->tcp);
 			return -errno;
 		}
 		memcpy(&hp.ss, &ss, len);
 		*port = port_of(&hp);
-		*udp = sock_bind(&hp, SOCK_DGRAM, SOCK_BLOCKING);
-		if (*udp >= 0)
+		l->udp = sock_bind(&hp, SOCK_DGRAM, SOCK_BLOCKING);
+		if (l->udp >= 0)
 			return 0;
-		close(*tcp);
-		if (*udp != -EADDRINUSE || port_of(addr) != 0)
-			return *udp;
+		close(l->tcp);
+		if (l->udp != -EADDRINUSE || port_of(addr) != 0)
+			return l->udp;
 		hp = *addr;		/* the kernel's TCP pick was taken for UDP: again */
+	}
+	return -EADDRINUSE;
+}
+
+static void close_listeners(struct listener *l, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		close(l[i].tcp);
+		close(l[i].udp);
+	}
+}
+
+/* A pair on each address, all on one port: the first address's (the
+ * kernel's pick for port 0), then the others on it; when that pick is
+ * taken on another address, all again.  On failure, *failed is the index
+ * of the address that failed. */
+static int bind_all(const struct hostport *addrs, size_t n, struct listener *l, uint16_t *port,
+		    size_t *failed)
+{
+	for (int tries = 0; tries < 16; tries++) {
+		size_t i;
+		int rc = bind_pair(&addrs[0], &l[0], port);
+
+		*failed = 0;
+		l[0].family = addrs[0].ss.ss_family;
+		if (rc < 0)
+			return rc;
+		for (i = 1; i < n; i++) {
+			struct hostport hp = addrs[i];
+
+			set_port(&hp, *port);
+			l[i].family = hp.ss.ss_family;
+			rc = bind_pair(&hp, &l[i], port);
+			if (rc < 0)
+				break;
+		}
+		if (i == n)
+			return 0;
+		close_listeners(l, i);
+		*failed = i;
+		if (rc != -EADDRINUSE || port_of(&addrs[0]) != 0)
+			return rc;
 	}
 	return -EADDRINUSE;
 }
@@ -292,51 +349,88 @@ static int register_rpcbind(struct rpcsrv *s, SVCXPRT *x, const struct rpc_prog 
 	return 0;
 }
 
-int rpcsrv_listen(struct rpcsrv *s, const struct hostport *addr, const struct rpc_prog *progs,
-		  size_t nprogs, bool rpcbind, uint16_t *port, char *err, size_t errlen)
+/* libtirpc's transports on a bound pair, watched by the loop. */
+static int serve_pair(struct rpcsrv *s, struct listener *l, char *err, size_t errlen)
 {
-	bool v6 = addr->ss.ss_family == AF_INET6;
-	SVCXPRT *ux, *tx;
-	int tcp, udp, rc;
-
-	rc = bind_pair(addr, &tcp, &udp, port);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot bind the RPC sockets: %s", strerror(-rc));
-		return rc;
-	}
-	ux = svc_dg_create(udp, UDP_BUF, UDP_BUF);
-	tx = svc_vc_create(tcp, TCP_SEND_BUF, TCP_RECV_BUF);
-	if (!ux || !tx) {
+	l->ux = svc_dg_create(l->udp, UDP_BUF, UDP_BUF);
+	l->tx = svc_vc_create(l->tcp, TCP_SEND_BUF, TCP_RECV_BUF);
+	if (!l->ux || !l->tx) {
 		snprintf(err, errlen, "libtirpc cannot create the transports");
 		return -ENOMEM;
 	}
-	sock_set_nonblock(udp, true);
-	sock_set_nonblock(tcp, true);
-	listen(tcp, LISTEN_BACKLOG);	/* a longer queue than sock_bind's */
-	if (watch_xprt(s, ux, udp, FD_UDP) < 0 || watch_xprt(s, tx, tcp, FD_LISTEN) < 0) {
+	sock_set_nonblock(l->udp, true);
+	sock_set_nonblock(l->tcp, true);
+	listen(l->tcp, LISTEN_BACKLOG);	/* a longer queue than sock_bind's */
+	if (watch_xprt(s, l->ux, l->udp, FD_UDP) < 0 ||
+	    watch_xprt(s, l->tx, l->tcp, FD_LISTEN) < 0) {
 		snprintf(err, errlen, "cannot watch the RPC sockets");
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < nprogs; i++) {
-		if (s->nprogs == sizeof s->progs / sizeof s->progs[0]) {
-			snprintf(err, errlen, "too many RPC programs");
-			return -ENOMEM;
-		}
-		s->progs[s->nprogs++] = progs[i];
-		if (!svc_reg(ux, progs[i].prog, progs[i].vers, trampoline, NULL) ||
-		    !svc_reg(tx, progs[i].prog, progs[i].vers, trampoline, NULL)) {
+	return 0;
+}
+
+/* One program on every pair; each pair under its family's netids. */
+static int register_prog(struct rpcsrv *s, const struct rpc_prog *p, const struct listener *l,
+			 size_t n, bool rpcbind, char *err, size_t errlen)
+{
+	int rc = 0;
+
+	if (s->nprogs == sizeof s->progs / sizeof s->progs[0]) {
+		snprintf(err, errlen, "too many RPC programs");
+		return -ENOMEM;
+	}
+	s->progs[s->nprogs++] = *p;
+	for (size_t i = 0; i < n; i++) {
+		if (!svc_reg(l[i].ux, p->prog, p->vers, trampoline, NULL) ||
+		    !svc_reg(l[i].tx, p->prog, p->vers, trampoline, NULL)) {
 			snprintf(err, errlen, "libtirpc refused program %lu version %lu",
-				 (unsigned long)progs[i].prog, (unsigned long)progs[i].vers);
+				 (unsigned long)p->prog, (unsigned long)p->vers);
 			return -EINVAL;
 		}
-		if (!rpcbind)
-			continue;
-		/* What a killed instance left would make rpcbind refuse ours
-		 * (rpc.nfsd and rpc.mountd clear it the same way). */
-		rpcb_unset(progs[i].prog, progs[i].vers, NULL);
-		rc = register_rpcbind(s, ux, &progs[i], v6 ? "udp6" : "udp", err, errlen);
+	}
+	if (!rpcbind)
+		return 0;
+	/* What a killed instance left would make rpcbind refuse ours
+	 * (rpc.nfsd and rpc.mountd clear it the same way): once, before any
+	 * family's registration. */
+	rpcb_unset(p->prog, p->vers, NULL);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		bool v6 = l[i].family == AF_INET6;
+
+		rc = register_rpcbind(s, l[i].ux, p, v6 ? "udp6" : "udp", err, errlen);
 		if (rc == 0)
-			rc = register_rpcbind(s, tx, &progs[i], v6 ? "tcp6" : "tcp", err, errlen);
+			rc = register_rpcbind(s, l[i].tx, p, v6 ? "tcp6" : "tcp", err, errlen);
+	}
+	return rc;
+}
+
+int rpcsrv_listen(struct rpcsrv *s, const struct hostport *addrs, size_t naddrs,
+		  const struct rpc_prog *progs, size_t nprogs, bool rpcbind, uint16_t *port,
+		  char *err, size_t errlen)
+{
+	struct listener l[RPC_MAX_ADDRS];
+	char where[ADDR_STRLEN];
+	size_t failed;
+	int rc;
+
+	if (naddrs == 0 || naddrs > RPC_MAX_ADDRS) {
+		snprintf(err, errlen, "%zu addresses: 1 to %d", naddrs, RPC_MAX_ADDRS);
+		return -EINVAL;
+	}
+	rc = bind_all(addrs, naddrs, l, port, &failed);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot bind the RPC sockets on %s: %s",
+			 addr_sa_str((const struct sockaddr *)&addrs[failed].ss, where),
+			 strerror(-rc));
+		return rc;
+	}
+	for (size_t i = 0; i < naddrs; i++) {
+		rc = serve_pair(s, &l[i], err, errlen);
+		if (rc < 0)
+			return rc;
+	}
+	for (size_t i = 0; i < nprogs; i++) {
+		rc = register_prog(s, &progs[i], l, naddrs, rpcbind, err, errlen);
 		if (rc < 0)
 			return rc;
 	}

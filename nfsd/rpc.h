@@ -39,14 +39,20 @@ struct rpcsrv;
  * when one exists already. */
 struct rpcsrv *rpcsrv_new(struct loop *loop, const struct rpc_limits *lim);
 
-/* Binds UDP and TCP sockets on addr (port 0: one the kernel picks, the same
- * for both) and serves progs on them.  With rpcbind, first clears what an
- * earlier instance may have left registered, then registers each program
- * and version for both transports; -ECONNREFUSED, with "rpcbind is not
- * running" in err, when rpcbind does not answer.  The port bound goes to
- * *port.  0 or a negative errno, with a message in err. */
-int rpcsrv_listen(struct rpcsrv *s, const struct hostport *addr, const struct rpc_prog *progs,
-		  size_t nprogs, bool rpcbind, uint16_t *port, char *err, size_t errlen);
+/* At most this many addresses for one rpcsrv_listen. */
+#define RPC_MAX_ADDRS 4
+
+/* Binds UDP and TCP sockets on each of naddrs addresses, all on one port
+ * (port 0: one the kernel picks, free on every address), and serves progs
+ * on them.  With rpcbind, first clears what an earlier instance may have
+ * left registered, then registers each program and version for each
+ * address under its family's netids (udp and tcp, udp6 and tcp6);
+ * -ECONNREFUSED, with "rpcbind is not running" in err, when rpcbind does
+ * not answer.  The port bound goes to *port.  0 or a negative errno, with
+ * a message in err. */
+int rpcsrv_listen(struct rpcsrv *s, const struct hostport *addrs, size_t naddrs,
+		  const struct rpc_prog *progs, size_t nprogs, bool rpcbind, uint16_t *port,
+		  char *err, size_t errlen);
 
 /* Whether the call came over UDP (its reply must fit one datagram). */
 bool rpcsrv_is_dgram(const struct rpcsrv *s, const SVCXPRT *xprt);

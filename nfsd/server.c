@@ -19,6 +19,7 @@
 #include "nfs3.h"
 #include "nfs3_prot.h"
 #include "server.h"
+#include "sock.h"
 #include "submount.h"
 #include "suite_conf.h"
 
@@ -180,13 +181,40 @@ static int key_load(const char *state_dir, struct fh_key *key)
 	return 0;
 }
 
-/* Unset address: every IPv4 address (installers and their firmware speak
- * IPv4); an IPv6 address serves IPv6. */
-static void listen_addr(const struct conf_nfsd *n, long long port, struct hostport *hp)
+/* Whether this host has IPv6 to serve: a kernel without it refuses the
+ * socket (EAFNOSUPPORT), one where it is switched off may refuse the
+ * wildcard's bind (EADDRNOTAVAIL).  Any other failure is the real bind's
+ * to report. */
+static bool ipv6_available(void)
 {
-	struct ip_addr any = { .family = AF_INET };
+	const struct ip_addr any6 = { .family = AF_INET6 };
+	struct hostport hp;
+	int fd;
 
-	addr_to_sockaddr(n->address.family ? &n->address : &any, (uint16_t)port, hp);
+	addr_to_sockaddr(&any6, 0, &hp);
+	fd = sock_bind(&hp, SOCK_DGRAM, SOCK_BLOCKING);
+	if (fd == -EAFNOSUPPORT || fd == -EADDRNOTAVAIL) {
+		log_info("no IPv6 on this host (%s): serving IPv4 alone", strerror(-fd));
+		return false;
+	}
+	if (fd >= 0)
+		close(fd);
+	return true;
+}
+
+/* Where to listen on port: the address set, or the wildcard of each
+ * family on a socket of its own (registered under its own netids, as
+ * kernel nfsd does).  Returns how many went to hp. */
+static size_t listen_addrs(const struct conf_nfsd *n, bool with_v6, long long port,
+			   struct hostport hp[2])
+{
+	const struct ip_addr any4 = { .family = AF_INET }, any6 = { .family = AF_INET6 };
+
+	addr_to_sockaddr(n->address.family ? &n->address : &any4, (uint16_t)port, &hp[0]);
+	if (n->address.family || !with_v6)
+		return 1;
+	addr_to_sockaddr(&any6, (uint16_t)port, &hp[1]);
+	return 2;
 }
 
 /* Room for NFSD_MAX_CONNS connections: a service's soft limit is often
@@ -227,8 +255,10 @@ static int listen_all(struct nfsd *d, const struct conf_nfsd *n)
 		.max_file_replies = NFSD_MAX_FILE_REPLIES,
 		.idle_timeout_ms = NFSD_IDLE_TIMEOUT_MS,
 	};
-	struct hostport hp;
-	char err[512];
+	bool with_v6 = !n->address.family && ipv6_available();
+	struct hostport hp[2];
+	size_t nhp;
+	char err[512], where[ADDR_STRLEN];
 
 	d->rpc = rpcsrv_new(d->loop, &lim);
 	if (!d->rpc) {
@@ -236,19 +266,25 @@ static int listen_all(struct nfsd *d, const struct conf_nfsd *n)
 		return -1;
 	}
 	d->rpcbind = n->require_rpcbind;
-	listen_addr(n, n->nfs_port, &hp);
-	if (rpcsrv_listen(d->rpc, &hp, &nfs, 1, d->rpcbind, &d->nfs_port, err, sizeof err) < 0) {
+	nhp = listen_addrs(n, with_v6, n->nfs_port, hp);
+	if (rpcsrv_listen(d->rpc, hp, nhp, &nfs, 1, d->rpcbind, &d->nfs_port, err,
+			  sizeof err) < 0) {
 		log_err("NFS on port %lld: %s", n->nfs_port, err);
 		return -1;
 	}
-	listen_addr(n, n->mount_port, &hp);
-	if (rpcsrv_listen(d->rpc, &hp, &mnt, 1, d->rpcbind, &d->mount_port, err,
+	nhp = listen_addrs(n, with_v6, n->mount_port, hp);
+	if (rpcsrv_listen(d->rpc, hp, nhp, &mnt, 1, d->rpcbind, &d->mount_port, err,
 			  sizeof err) < 0) {
 		log_err("MOUNT on port %lld: %s", n->mount_port, err);
 		return -1;
 	}
-	log_info("NFS v3 on port %u, MOUNT v3 on port %u, udp and tcp, %s", d->nfs_port,
-		 d->mount_port, d->rpcbind ? "registered with rpcbind" : "not registered");
+	if (n->address.family)
+		addr_ip_str(&n->address, where);
+	else
+		snprintf(where, sizeof where, "every IPv4%s address", with_v6 ? " and IPv6" : "");
+	log_info("NFS v3 on port %u, MOUNT v3 on port %u, udp and tcp, on %s, %s", d->nfs_port,
+		 d->mount_port, where,
+		 d->rpcbind ? "registered with rpcbind" : "not registered");
 	return 0;
 }
 

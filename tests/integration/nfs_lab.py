@@ -454,8 +454,10 @@ class Client:
         # RFC 3986 writes it, it fails to resolve "[fd77::1]"
         return f"nfs://{self.server}{path}"
 
-    def rpc(self, port=2049, tcp=True, timeout=5.0):
-        sock = self.ns.socket(self.family, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM)
+    def rpc(self, port=2049, tcp=True, src_port=0, timeout=5.0):
+        any_addr = "::" if self.family == socket.AF_INET6 else "0.0.0.0"
+        sock = self.ns.socket(self.family, socket.SOCK_STREAM if tcp else socket.SOCK_DGRAM,
+                              bind=(any_addr, src_port) if src_port else None)
         self.lab._sockets.append(sock)
         return RpcClient(sock, (self.server, port), tcp=tcp, timeout=timeout)
 
