@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 
 #include "assign.h"
@@ -241,11 +242,52 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 	d->lease_secs = lease_secs(a, req, s);
 }
 
+/* l ends now, as a RELEASE ends it: journalled, and its address back in the
+ * pool unless something else holds it.  l may point into the database. */
+static int end_lease(struct assign *a, const struct lease *l, const struct client_key *key)
+{
+	struct lease x = *l;
+	uint32_t addr = host_order(x.addr);
+
+	x.state = LEASE_RELEASED;
+	x.ends = a->now;
+	if (lease_db_put(a->db, &x) < 0)
+		return -ENOMEM;
+	end_offer(a, addr, key);
+	if (!held(a, addr))
+		pool_mark(a, addr, false);
+	return 0;
+}
+
+/* The client's running lease on s other than addr, copied into *out: the
+ * one an ACK of addr must end, so that a client moving from address to
+ * address (INIT-REBOOT into a free one, SELECTING another, a [host] given a
+ * fixed address) holds one lease per subnet and cannot drain the pool.  The
+ * client id leads to the client's last lease only (lease_table.c). */
+static bool other_lease(const struct assign *a, const struct client_key *key,
+			const struct dhcpd_subnet *s, uint32_t addr, struct lease *out)
+{
+	const struct lease *l = lease_db_by_client(a->db, key->id, key->len);
+
+	if (!l || l->state != LEASE_ACTIVE || l->ends <= a->now ||
+	    host_order(l->addr) == addr ||
+	    dhcpd_config_subnet_of(a->cfg, host_order(l->addr)) != s)
+		return false;
+	*out = *l;
+	return true;
+}
+
 static void ack(struct assign *a, const struct dhcp_msg *req, const struct client_key *key,
 		const struct dhcpd_subnet *s, uint32_t addr, struct decision *d)
 {
-	struct lease l;
+	struct lease l, old;
 
+	/* First, so that the client id leads to the new lease, not the ended. */
+	if (other_lease(a, key, s, addr, &old)) {
+		if (end_lease(a, &old, key) < 0)
+			return drop(d, "out of memory for the lease");
+		d->ended = old.addr;
+	}
 	d->yiaddr = net_order(addr);
 	d->lease_secs = lease_secs(a, req, s);
 	lease_from(&l, req, key, addr);
@@ -361,19 +403,12 @@ static void release(struct assign *a, const struct dhcp_msg *req, const struct c
 		    struct decision *d)
 {
 	const struct lease *l = lease_db_by_addr(a->db, req->ciaddr);
-	struct lease x;
 
 	d->yiaddr = req->ciaddr;
 	if (!l || !is_client(l, key) || l->state != LEASE_ACTIVE)
 		return drop(d, "RELEASE of an address not leased to this client");
-	x = *l;
-	x.state = LEASE_RELEASED;
-	x.ends = a->now;
-	if (lease_db_put(a->db, &x) < 0)
+	if (end_lease(a, l, key) < 0)
 		return drop(d, "out of memory for the lease");
-	end_offer(a, host_order(req->ciaddr), key);
-	if (!held(a, host_order(req->ciaddr)))
-		pool_mark(a, host_order(req->ciaddr), false);
 	d->durable = true;
 	drop(d, "the address is free again");
 }

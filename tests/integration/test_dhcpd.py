@@ -359,6 +359,39 @@ def test_release_then_discover_gives_address_to_next_client(lab):
     assert recs[only].get("state") == "active" and mac_of(recs[only]) == dc.mac_str(b)
 
 
+def test_dhclient_init_reboot_into_another_address_ends_its_old_lease(lab):
+    first, last = lab.net(100), lab.net(102)
+    lab.config(subnets={None: {"range": f"{first} {last}"}})
+    lab.start()
+    cli = lab.client()
+    res = lab.dhclient(cli)
+    assert res.bound, res.describe()
+    old = res.address
+    new = next(lab.net(h) for h in (100, 101, 102) if lab.net(h) != old)
+    # The machine comes back believing it has another free address of the subnet, which
+    # the server has no record of: dhclient asks for it in INIT-REBOOT and gets it.
+    with open(res.lease_file) as f:
+        text = f.read()
+    assert f"fixed-address {old};" in text, text
+    with open(res.lease_file, "w") as f:
+        f.write(text.replace(f"fixed-address {old};", f"fixed-address {new};"))
+    cli.flush()
+    since = lab.server.mark()
+    again = lab.dhclient(cli, lease_file=res.lease_file)
+    assert again.reason == "REBOOT" and again.address == new, again.describe()
+    lab.server.wait_for_log(rf"DHCPACK {re.escape(new)} to .*: its lease of "
+                            rf"{re.escape(old)} ended", since=since, timeout=3)
+    recs = current_leases(lab.leases())
+    assert recs[old].get("state") == "released", recs[old]
+    assert recs[new].get("state") == "active", recs[new]
+    assert mac_of(recs[old]) == mac_of(recs[new]) == cli.mac.lower()
+    # One machine holds one address: the other two are there for two more machines.
+    c = lab.py()
+    got = [c.dora(mac(0x45 + i), client_id=True, timeout=0.7, tries=2) for i in range(2)]
+    assert all(x.ack is not None for x in got), got
+    assert {x.address for x in got} == {lab.net(h) for h in (100, 101, 102)} - {new}
+
+
 def test_decline_holds_address_out_of_the_pool(lab):
     lab.config(subnets={None: {"range": f"{lab.net(100)} {lab.net(101)}"}})
     lab.start()
