@@ -7,9 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conf_value.h"
 #include "dhcp_msg.h"
 #include "suite_conf.h"
 
@@ -36,22 +38,8 @@ static bool server_owned(uint8_t code)
 	}
 }
 
-/* "option CODE = value": the code and the value must parse for the table's
- * type, so a bad option is a FILE:LINE error and not a surprise at run time. */
-static int option_validate(const char *arg, const char *value, char *err, size_t errlen)
-{
-	uint8_t code, buf[DHCP_OPT_DATA_MAX];
-	size_t len;
-
-	if (dhcp_opt_parse_code(arg, &code, err, errlen))
-		return -EINVAL;
-	if (server_owned(code)) {
-		snprintf(err, errlen, "option %u is the server's own to set%s", code,
-			 code == OPT_LEASE_TIME ? ": use lease_time" : "");
-		return -EINVAL;
-	}
-	return dhcp_opt_parse_value(code, value, buf, sizeof buf, &len, err, errlen);
-}
+/* "option CODE = value" (defined below the named keys it defers to). */
+static conf_keyed_validate_fn option_validate;
 
 /* One value per option code in a section: "option 42" and "option
  * ntp-servers" are the same option written twice. */
@@ -324,6 +312,76 @@ static const struct conf_key host_keys[] = {
 	OPTIONS(conf_host),
 	{ 0 }
 };
+
+/* Options that have a named key: "option 26 = 40" is refused as "mtu = 40"
+ * is, by the key's own check, whatever the section. */
+static const struct {
+	uint8_t code;
+	const struct conf_key *keys;
+	const char *name;
+} named_options[] = {
+	{ OPT_ROUTER, subnet_keys, "router" },
+	{ OPT_DNS_SERVERS, subnet_keys, "dns" },
+	{ OPT_HOST_NAME, host_keys, "hostname" },
+	{ OPT_DOMAIN_NAME, subnet_keys, "domain" },
+	{ 26, subnet_keys, "mtu" },
+	{ 42, subnet_keys, "ntp" },
+};
+
+static const struct conf_key *named_key(uint8_t code)
+{
+	for (size_t i = 0; i < sizeof named_options / sizeof named_options[0]; i++) {
+		if (named_options[i].code != code)
+			continue;
+		for (const struct conf_key *k = named_options[i].keys; k->name; k++)
+			if (strcmp(k->name, named_options[i].name) == 0)
+				return k;
+	}
+	return NULL;
+}
+
+/* value read as the named key reads it, and thrown away. */
+static int named_check(const struct conf_key *key, uint8_t code, const char *value,
+		       char *err, size_t errlen)
+{
+	void *scratch = calloc(1, conf_value_size(key->type));
+	char msg[256];
+	int rc;
+
+	if (!scratch) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = conf_value_parse(key, value, scratch, msg, sizeof msg);
+	conf_value_free(key, scratch);
+	free(scratch);
+	if (rc)
+		snprintf(err, errlen, "option %u (%s), as %s: %s", code, dhcp_opt_info(code)->name,
+			 key->name, msg);
+	return rc;
+}
+
+/* The code and the value must parse for the option table's type, and for
+ * the named key of the same option, so a bad option is a FILE:LINE error
+ * and not a surprise at run time. */
+static int option_validate(const char *arg, const char *value, char *err, size_t errlen)
+{
+	uint8_t code, buf[DHCP_OPT_DATA_MAX];
+	const struct conf_key *key;
+	size_t len;
+
+	if (dhcp_opt_parse_code(arg, &code, err, errlen))
+		return -EINVAL;
+	if (server_owned(code)) {
+		snprintf(err, errlen, "option %u is the server's own to set%s", code,
+			 code == OPT_LEASE_TIME ? ": use lease_time" : "");
+		return -EINVAL;
+	}
+	if (dhcp_opt_parse_value(code, value, buf, sizeof buf, &len, err, errlen))
+		return -EINVAL;
+	key = named_key(code);
+	return key ? named_check(key, code, value, err, errlen) : 0;
+}
 
 bool suite_host_has_mac(const struct conf_section *host)
 {

@@ -463,6 +463,42 @@ static void test_subnet_bad_option_value(void **state)
 		 "\"70000\" is not a number from 0 to 65535");
 }
 
+/* An option that has a named key passes that key's checks by number or by
+ * name, in every section: RFC 2132 §5.1's MTU of at least 68 is mtu's. */
+static void test_option_26_is_checked_as_mtu(void **state)
+{
+	(void)state;
+	load_bad(SUBNET "mtu = 40\n",
+		 "pxe.ini:3: [subnet 10.77.0.0/24] mtu: must be between 68 and 65535");
+	load_bad(SUBNET "option 26 = 40\n",
+		 "pxe.ini:3: [subnet 10.77.0.0/24] option 26: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	load_bad(SUBNET "[host pc1]\nmac = 52:54:00:00:00:01\noption interface-mtu = 67\n",
+		 "pxe.ini:5: [host pc1] option interface-mtu: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	load_bad("[dhcpd]\noption 26 = 0x20\n",
+		 "pxe.ini:2: [dhcpd] option 26: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	load_bad("[class x]\narch = 7\noption 26 = 0\n",
+		 "pxe.ini:3: [class x] option 26: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	build(SUBNET "option 26 = 68\n[host pc1]\nmac = 52:54:00:00:00:01\n"
+	      "option interface-mtu = 0xffff\n");
+}
+
+/* What the named keys take, their options take by number. */
+static void test_options_with_named_keys_take_their_values(void **state)
+{
+	(void)state;
+	build(SUBNET "option 3 = 10.77.0.1, 10.77.0.2\noption 6 = 10.77.0.1\n"
+	      "option 15 = \"lab.example\"\noption 42 = 10.77.0.1 10.77.0.3\n"
+	      "[host pc1]\nmac = 52:54:00:00:00:01\noption 12 = pc1\n");
+	load_bad(SUBNET "option routers = 10.77.0.1, 2001:db8::1\n",
+		 "pxe.ini:3: [subnet 10.77.0.0/24] option routers: option 3 (routers): "
+		 "\"2001:db8::1\": 2001:db8::1 is an IPv6 address; "
+		 "expected an IPv4 address such as 192.0.2.1");
+}
+
 static void test_bare_option_is_an_error(void **state)
 {
 	(void)state;
@@ -832,6 +868,8 @@ int main(void)
 		T(test_dhcpd_bad_option_code),
 		T(test_server_owned_options_refused),
 		T(test_subnet_bad_option_value),
+		T(test_option_26_is_checked_as_mtu),
+		T(test_options_with_named_keys_take_their_values),
 		T(test_bare_option_is_an_error),
 		T(test_option_flag_overrides_and_is_checked),
 		T(test_full_file_checks_and_builds),
