@@ -43,43 +43,17 @@ static conf_keyed_validate_fn option_validate;
 
 /* One value per option code in a section: "option 42" and "option
  * ntp-servers" are the same option written twice. */
-static const char *origin_str(uint32_t origin, char *buf, size_t size)
+static bool same_option(const char *a, const char *b)
 {
-	if (origin == CONF_FROM_CMDLINE)
-		return "command line";
-	snprintf(buf, size, "line %u", origin);
-	return buf;
-}
+	uint8_t x, y;
 
-static int check_options(const struct conf_keyed *opts, const char **key, char *err,
-			 size_t errlen)
-{
-	uint32_t first_line[256] = { 0 };
-	uint8_t code;
-	char msg[160];
-
-	for (size_t i = 0; i < opts->count; i++) {
-		const struct conf_keyed_item *it = &opts->items[i];
-
-		if (dhcp_opt_parse_code(it->arg, &code, msg, sizeof msg))
-			continue;	/* refused at load already */
-		if (first_line[code]) {
-			char here[32], there[32];
-
-			*key = "option";
-			snprintf(err, errlen, "'option %s' (%s) sets option %u again (%s)", it->arg,
-				 origin_str(it->origin, here, sizeof here), code,
-				 origin_str(first_line[code], there, sizeof there));
-			return -1;
-		}
-		first_line[code] = it->origin;
-	}
-	return 0;
+	return dhcp_opt_parse_code(a, &x, NULL, 0) == 0 &&
+	       dhcp_opt_parse_code(b, &y, NULL, 0) == 0 && x == y;
 }
 
 #define OPTIONS(sect) \
 	{ .name = "option", .type = CONF_KEYED, .offset = offsetof(struct sect, options), \
-	  .validate = option_validate }
+	  .validate = option_validate, .same_arg = same_option }
 #define IP4(sect, key, field) \
 	{ .name = key, .type = CONF_IP, .offset = offsetof(struct sect, field), .family = AF_INET }
 #define STR(sect, key, field) \
@@ -184,8 +158,6 @@ static int check_dhcpd(const struct conf *conf, const struct conf_section *sec,
 {
 	const struct conf_dhcpd *d = sec->data;
 
-	if (check_options(&d->options, key, err, errlen))
-		return -1;
 	if (d->lease_time_ms > d->max_lease_time_ms) {
 		*key = "lease_time";
 		return fail(err, errlen, "longer than max_lease_time");
@@ -284,8 +256,6 @@ static int check_subnet(const struct conf *conf, const struct conf_section *sec,
 			return -1;
 		}
 	}
-	if (check_options(&s->options, key, err, errlen))
-		return -1;
 	if (s->lease_time_ms > d->max_lease_time_ms) {
 		*key = "lease_time";
 		return fail(err, errlen, "longer than [dhcpd] max_lease_time");
@@ -435,8 +405,6 @@ static int check_host(const struct conf *conf, const struct conf_section *sec,
 	const struct conf_section *other;
 	uint8_t id[256];
 
-	if (check_options(&h->options, key, err, errlen))
-		return -1;
 	if (!suite_host_has_mac(sec) && !conf_str_set(h->client_id))
 		return fail(err, errlen, "a host needs mac or client_id to be recognised");
 	*key = "client_id";
@@ -502,8 +470,6 @@ static int check_class(const struct conf *conf, const struct conf_section *sec,
 	const struct conf_class *c = sec->data;
 	(void)conf;
 
-	if (check_options(&c->options, key, err, errlen))
-		return -1;
 	if (!conf_str_set(c->vendor_class) && !conf_str_set(c->user_class) && !c->arch.count &&
 	    !c->subnets.count)
 		return fail(err, errlen,

@@ -181,10 +181,10 @@ static void test_subnet_name_not_a_network(void **state)
 static void test_subnet_duplicate_option(void **state)
 {
 	(void)state;
-	check_bad(SUBNET "option 252 = \"http://wpad/wpad.dat\"\noption 3 = 10.77.0.1\n"
-		  "option routers = 10.77.0.2\n",
-		  "pxe.ini:3: [subnet 10.77.0.0/24] option: "
-		  "'option routers' (line 5) sets option 3 again (line 4)");
+	load_bad(SUBNET "option 252 = \"http://wpad/wpad.dat\"\noption 3 = 10.77.0.1\n"
+		 "option routers = 10.77.0.2\n",
+		 "pxe.ini:5: [subnet 10.77.0.0/24] option routers: "
+		 "duplicate of 'option 3'; first set at line 4");
 }
 
 /* A subnet's lease_time overrides [dhcpd]'s, and is bound by the same
@@ -300,10 +300,10 @@ static void test_host_boot_file_of_128_bytes(void **state)
 static void test_host_duplicate_option(void **state)
 {
 	(void)state;
-	check_bad(SUBNET "[host pc1]\nmac = 52:54:00:00:00:01\noption 12 = a\n"
-		  "option host-name = b\n",
-		  "pxe.ini:5: [host pc1] option: "
-		  "'option host-name' (line 6) sets option 12 again (line 5)");
+	load_bad(SUBNET "[host pc1]\nmac = 52:54:00:00:00:01\noption 12 = a\n"
+		 "option host-name = b\n",
+		 "pxe.ini:6: [host pc1] option host-name: "
+		 "duplicate of 'option 12'; first set at line 5");
 }
 
 /* ---------------------------------------------------------------- [class] */
@@ -338,9 +338,9 @@ static void test_class_arch_out_of_range(void **state)
 static void test_class_duplicate_option(void **state)
 {
 	(void)state;
-	check_bad("[class efi]\narch = 7\noption 60 = PXEClient\noption vendor-class-identifier = x\n",
-		  "pxe.ini:3: [class efi] option: "
-		  "'option vendor-class-identifier' (line 4) sets option 60 again (line 3)");
+	load_bad("[class efi]\narch = 7\noption 60 = PXEClient\noption vendor-class-identifier = x\n",
+		 "pxe.ini:4: [class efi] option vendor-class-identifier: "
+		 "duplicate of 'option 60'; first set at line 3");
 }
 
 /* ---------------------------------------------------------------- [dhcpd] */
@@ -396,9 +396,10 @@ static void test_dhcpd_default_lease_time_over_max(void **state)
 static void test_dhcpd_duplicate_option_by_number_and_name(void **state)
 {
 	(void)state;
-	check_bad("[dhcpd]\noption 42 = 10.77.0.1\noption ntp-servers = 10.77.0.2\n",
-		  "pxe.ini:2: [dhcpd] option: "
-		  "'option ntp-servers' (line 3) sets option 42 again (line 2)");
+	load_bad("[dhcpd]\noption 6 = 10.77.0.1\noption 42 = 10.77.0.1\n"
+		 "option ntp-servers = 10.77.0.2\n",
+		 "pxe.ini:4: [dhcpd] option ntp-servers: "
+		 "duplicate of 'option 42'; first set at line 3");
 }
 
 static void test_dhcpd_duplicate_option_by_number_twice(void **state)
@@ -411,9 +412,11 @@ static void test_dhcpd_duplicate_option_by_number_twice(void **state)
 static void test_dhcpd_duplicate_option_as_042(void **state)
 {
 	(void)state;
-	check_bad("[dhcpd]\noption 42 = 10.77.0.1\noption 042 = 10.77.0.2\n",
-		  "pxe.ini:2: [dhcpd] option: "
-		  "'option 042' (line 3) sets option 42 again (line 2)");
+	load_bad("[dhcpd]\noption 42 = 10.77.0.1\noption 042 = 10.77.0.2\n",
+		 "pxe.ini:3: [dhcpd] option 042: duplicate of 'option 42'; first set at line 2");
+	load_bad("[dhcpd]\noption 0x2a = 10.77.0.1\noption NTP-Servers = 10.77.0.2\n",
+		 "pxe.ini:3: [dhcpd] option NTP-Servers: "
+		 "duplicate of 'option 0x2a'; first set at line 2");
 }
 
 static void test_dhcpd_bad_option_value(void **state)
