@@ -126,6 +126,31 @@ static struct dhcpd_range *range_of(const struct dhcpd_subnet *s, uint32_t addr)
 	return s ? dhcpd_subnet_range_of(s, addr) : NULL;
 }
 
+/* A client's leases as seen from one subnet: for the searches of the lease
+ * database, which finds a client's last lease and its other ACTIVE ones. */
+struct on_subnet {
+	const struct assign *a;
+	const struct dhcpd_subnet *s;
+	uint32_t except;	/* the address being acknowledged */
+};
+
+static bool in_ranges(const struct lease *l, void *arg)
+{
+	const struct on_subnet *o = arg;
+
+	return range_of(o->s, host_order(l->addr)) != NULL;
+}
+
+/* One the client still holds, or held until it ran out, on the subnet. */
+static bool other_on_subnet(const struct lease *l, void *arg)
+{
+	const struct on_subnet *o = arg;
+	uint32_t addr = host_order(l->addr);
+
+	return l->state == LEASE_ACTIVE && addr != o->except &&
+	       dhcpd_config_subnet_of(o->a->cfg, addr) == o->s;
+}
+
 const struct dhcpd_subnet *assign_subnet(const struct assign *a, const struct dhcp_msg *req,
 					 const struct dhcpd_subnet *link)
 {
@@ -198,7 +223,8 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 		     const struct dhcpd_subnet *s, const struct dhcpd_host *host,
 		     struct decision *d)
 {
-	const struct lease *l = lease_db_by_client(a->db, key->id, key->len);
+	struct on_subnet here = { .a = a, .s = s };
+	const struct lease *l = lease_db_find_client(a->db, key->id, key->len, in_ranges, &here);
 	const struct lease *o = lease_table_by_client(a->offers, key->id, key->len);
 	struct in_addr asked;
 	struct lease offer;
@@ -215,7 +241,7 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 		return;
 	}
 	/* fresh: not the client's before, so worth an echo check. */
-	if (l && range_of(s, host_order(l->addr)) && usable(a, host_order(l->addr), key, host)) {
+	if (l && usable(a, host_order(l->addr), key, host)) {
 		addr = host_order(l->addr);
 	} else if (o && o->ends > a->now && range_of(s, host_order(o->addr)) &&
 		   usable(a, host_order(o->addr), key, host)) {
@@ -259,34 +285,27 @@ static int end_lease(struct assign *a, const struct lease *l, const struct clien
 	return 0;
 }
 
-/* The client's running lease on s other than addr, copied into *out: the
- * one an ACK of addr must end, so that a client moving from address to
- * address (INIT-REBOOT into a free one, SELECTING another, a [host] given a
- * fixed address) holds one lease per subnet and cannot drain the pool.  The
- * client id leads to the client's last lease only (lease_table.c). */
-static bool other_lease(const struct assign *a, const struct client_key *key,
-			const struct dhcpd_subnet *s, uint32_t addr, struct lease *out)
-{
-	const struct lease *l = lease_db_by_client(a->db, key->id, key->len);
-
-	if (!l || l->state != LEASE_ACTIVE || l->ends <= a->now ||
-	    host_order(l->addr) == addr ||
-	    dhcpd_config_subnet_of(a->cfg, host_order(l->addr)) != s)
-		return false;
-	*out = *l;
-	return true;
-}
-
 static void ack(struct assign *a, const struct dhcp_msg *req, const struct client_key *key,
 		const struct dhcpd_subnet *s, uint32_t addr, struct decision *d)
 {
-	struct lease l, old;
+	struct on_subnet here = { .a = a, .s = s, .except = addr };
+	const struct lease *old;
+	struct lease l;
 
-	/* First, so that the client id leads to the new lease, not the ended. */
-	if (other_lease(a, key, s, addr, &old)) {
-		if (end_lease(a, &old, key) < 0)
+	/* One lease per client and subnet: the client's others here end, so
+	 * that one moving from address to address (INIT-REBOOT into a free one,
+	 * SELECTING another, a [host] given a fixed address) cannot drain the
+	 * pool.  Those that ran out end too, so that the client index keeps
+	 * few entries per client.  First, so that the client id leads to the
+	 * new lease, not to an ended one. */
+	while ((old = lease_db_find_client(a->db, key->id, key->len, other_on_subnet, &here))) {
+		struct in_addr at = old->addr;
+		bool running = old->ends > a->now;
+
+		if (end_lease(a, old, key) < 0)
 			return drop(d, "out of memory for the lease");
-		d->ended = old.addr;
+		if (running)
+			d->ended = at;
 	}
 	d->yiaddr = net_order(addr);
 	d->lease_secs = lease_secs(a, req, s);
@@ -461,9 +480,9 @@ void assign_decide(struct assign *a, const struct dhcp_msg *req,
 
 void assign_conflict(struct assign *a, struct in_addr addr)
 {
-	/* One byte: no client key is that short, so the hold is nobody's. */
-	struct lease hold = { .addr = addr, .client_id_len = 1, .state = LEASE_ACTIVE,
-			      .starts = a->now };
+	/* No client id: the hold is nobody's, and the client index never
+	 * holds it (holds would all share one id). */
+	struct lease hold = { .addr = addr, .state = LEASE_ACTIVE, .starts = a->now };
 
 	hold.ends = a->now + (int64_t)(a->cfg->d->decline_hold_ms / 1000);
 	if (lease_table_reserve(a->offers) < 0)

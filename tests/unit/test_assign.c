@@ -890,11 +890,63 @@ static void test_renewal_and_other_subnets_end_nothing(void **state)
 	a = dora(2);
 	expect(init_reboot(3, "10.77.0.103"), VERDICT_ACK);
 	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_ACTIVE);
-	/* Nor a lease that has run out already: nothing to journal. */
+	/* A lease that has run out is closed too, but the client held nothing. */
 	as.now += 7200;
 	d = init_reboot(2, ntohl(a.s_addr) == 0x0a4d0064 ? "10.77.0.102" : "10.77.0.100");
 	expect(d, VERDICT_ACK);
 	assert_int_equal(d.ended.s_addr, 0);
+	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_RELEASED);
+}
+
+/* A REQUEST from client n through the relay of the second subnet. */
+static struct decision relayed_init_reboot(uint8_t n, const char *addr)
+{
+	struct dhcp_msg m;
+
+	msg(&m, DHCPREQUEST, n);
+	m.giaddr = ip("10.78.0.1");
+	m.hops = 1;
+	set_ip(&m, OPT_REQUESTED_IP, ip(addr));
+	return decide(&m);
+}
+
+/* A machine that moves between two subnets holds one lease on each, however
+ * often it moves: its lease here is found though it had one elsewhere since. */
+static void test_moving_between_subnets_keeps_one_lease_on_each(void **state)
+{
+	struct decision d;
+	struct in_addr a, b;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	expect(relayed_init_reboot(1, "10.78.0.15"), VERDICT_ACK);
+	as.now += 60;
+	b = ip(ntohl(a.s_addr) == 0x0a4d0064 ? "10.77.0.102" : "10.77.0.100");
+	d = init_reboot(1, str(b));
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, a.s_addr);
+	assert_ended(a, 1);
+	d = relayed_init_reboot(1, "10.78.0.16");
+	expect(d, VERDICT_ACK);
+	assert_string_equal(str(d.ended), "10.78.0.15");
+	assert_int_equal(lease_db_by_addr(db, b)->state, LEASE_ACTIVE);
+	assert_ended_after_restart(a, 1, base_ini);
+	assert_int_equal(lease_db_by_addr(db, ip("10.78.0.15"))->state, LEASE_RELEASED);
+	assert_int_equal(lease_db_by_addr(db, ip("10.78.0.16"))->state, LEASE_ACTIVE);
+}
+
+/* RFC 2131 §4.3.1: the client's binding on the DISCOVER's subnet comes
+ * first, though its latest lease is on another. */
+static void test_discover_offers_the_clients_lease_on_this_subnet(void **state)
+{
+	struct in_addr a;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	expect(relayed_init_reboot(1, "10.78.0.15"), VERDICT_ACK);
+	assert_int_equal(offered(1).s_addr, a.s_addr);
 }
 
 /* ---------------------------------------------------------------- DECLINE */
@@ -1692,6 +1744,8 @@ int main(void)
 		T(test_selecting_another_address_ends_the_old_lease),
 		T(test_fixed_address_ends_the_hosts_pool_lease),
 		T(test_renewal_and_other_subnets_end_nothing),
+		T(test_moving_between_subnets_keeps_one_lease_on_each),
+		T(test_discover_offers_the_clients_lease_on_this_subnet),
 		T(test_decline_holds_the_address_for_decline_hold),
 		T(test_decline_of_an_offered_address),
 		T(test_decline_by_a_client_without_the_address_ignored),
