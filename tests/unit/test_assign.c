@@ -862,10 +862,21 @@ static void test_fixed_address_ends_the_hosts_pool_lease(void **state)
 	assert_ended_after_restart(a, FIXED, base_ini);
 }
 
+/* A REQUEST from client n through the relay of the second subnet. */
+static struct decision relayed_init_reboot(uint8_t n, const char *addr)
+{
+	struct dhcp_msg m;
+
+	msg(&m, DHCPREQUEST, n);
+	m.giaddr = ip("10.78.0.1");
+	m.hops = 1;
+	set_ip(&m, OPT_REQUESTED_IP, ip(addr));
+	return decide(&m);
+}
+
 /* What is not another lease of the client on the same subnet stays. */
 static void test_renewal_and_other_subnets_end_nothing(void **state)
 {
-	struct dhcp_msg m;
 	struct decision d;
 	struct in_addr a;
 
@@ -878,10 +889,7 @@ static void test_renewal_and_other_subnets_end_nothing(void **state)
 	assert_int_equal(d.ended.s_addr, 0);
 	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_ACTIVE);
 	/* The same client behind the relay, on the second subnet. */
-	msg(&m, DHCPREQUEST, 1);
-	m.giaddr = ip("10.78.0.1");
-	set_ip(&m, OPT_REQUESTED_IP, ip("10.78.0.15"));
-	d = decide(&m);
+	d = relayed_init_reboot(1, "10.78.0.15");
 	expect(d, VERDICT_ACK);
 	assert_int_equal(d.ended.s_addr, 0);
 	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_ACTIVE);
@@ -896,18 +904,6 @@ static void test_renewal_and_other_subnets_end_nothing(void **state)
 	expect(d, VERDICT_ACK);
 	assert_int_equal(d.ended.s_addr, 0);
 	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_RELEASED);
-}
-
-/* A REQUEST from client n through the relay of the second subnet. */
-static struct decision relayed_init_reboot(uint8_t n, const char *addr)
-{
-	struct dhcp_msg m;
-
-	msg(&m, DHCPREQUEST, n);
-	m.giaddr = ip("10.78.0.1");
-	m.hops = 1;
-	set_ip(&m, OPT_REQUESTED_IP, ip(addr));
-	return decide(&m);
 }
 
 /* A machine that moves between two subnets holds one lease on each, however
