@@ -489,6 +489,44 @@ def test_fake_relay_gets_replies_at_giaddr_port_67(lab):
     assert acks and acks[0].type == dc.ACK and acks[0].yiaddr == o.yiaddr, acks
 
 
+def test_machine_moving_between_link_and_relay_holds_one_lease_on_each(lab):
+    # The raw client on the link, and as the relay agent of a second subnet for the same
+    # machine: each move to a free address ends the machine's lease on that subnet, though
+    # its latest lease is on the other one.
+    relay, _, prefix, down = lab.relay()
+    giaddr = down.addr
+    lab.config(subnets={None: {"range": f"{lab.net(100)} {lab.net(102)}"},
+                        f"{prefix}.0/24": {"range": f"{prefix}.10 {prefix}.20",
+                                           "router": giaddr}})
+    lab.start()
+    here, there = lab.py(), relay.py(port=dc.SERVER_PORT)
+    m = mac(0x72)
+
+    def move_there(addr):
+        r = dc.request(m, requested=addr, giaddr=giaddr, hops=1, broadcast=False,
+                       client_id=True)
+        got = there.exchange(r, dst=lab.addr, types=[dc.ACK, dc.NAK])
+        assert got and got[0].type == dc.ACK and got[0].yiaddr == addr, got
+
+    first = here.dora(m, client_id=True)
+    assert first.ack is not None, first
+    held = {first.address}
+    for step, addr in enumerate([f"{prefix}.15", None, f"{prefix}.16", None]):
+        if addr:
+            move_there(addr)
+            continue
+        new = next(lab.net(h) for h in (100, 101, 102) if lab.net(h) not in held)
+        ack = init_reboot(here, m, new, client_id=True)
+        assert ack is not None and ack.type == dc.ACK and ack.yiaddr == new, (step, ack)
+        held = {new}
+    active = current_leases(lab.leases(), "active")
+    mine = sorted(a for a, r in active.items() if mac_of(r) == dc.mac_str(dc.mac_bytes(m)))
+    assert mine == sorted([*held, f"{prefix}.16"]), active
+    # The link's other two addresses are there for two more machines.
+    got = [here.dora(mac(0x73 + i), client_id=True, timeout=0.7, tries=2) for i in range(2)]
+    assert all(x.ack is not None for x in got), got
+
+
 # ------------------------------------------------------------------ proxyDHCP
 
 def proxy_lab(lab):
