@@ -392,6 +392,29 @@ def test_dhclient_init_reboot_into_another_address_ends_its_old_lease(lab):
     assert {x.address for x in got} == {lab.net(h) for h in (100, 101, 102)} - {new}
 
 
+def test_dhclient_given_a_fixed_address_ends_its_pool_lease(lab):
+    lab.config()
+    lab.start()
+    cli = lab.client()
+    res = lab.dhclient(cli)
+    assert res.bound and in_default_range(lab, res.address), res.describe()
+    old = res.address
+    # The admin lists the machine with a fixed address; its old one is refused in
+    # INIT-REBOOT and it comes back through DISCOVER to the fixed one.
+    lab.stop()
+    lab.config(hosts={"pc1": {"mac": cli.mac, "address": lab.net(50)}})
+    lab.start()
+    cli.flush()
+    since = lab.server.mark()
+    again = lab.dhclient(cli, lease_file=res.lease_file)
+    assert again.address == lab.net(50), again.describe()
+    lab.server.wait_for_log(rf"DHCPACK {re.escape(lab.net(50))} to .*: its lease of "
+                            rf"{re.escape(old)} ended", since=since, timeout=3)
+    recs = current_leases(lab.leases())
+    assert recs[old].get("state") == "released", recs[old]
+    assert recs[lab.net(50)].get("state") == "active", recs[lab.net(50)]
+
+
 def test_decline_holds_address_out_of_the_pool(lab):
     lab.config(subnets={None: {"range": f"{lab.net(100)} {lab.net(101)}"}})
     lab.start()
