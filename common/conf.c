@@ -227,10 +227,12 @@ static int set_value(struct conf_section *sec, size_t k, const char *text, uint3
 	return rc;
 }
 
-static struct conf_keyed_item *keyed_find(struct conf_keyed *k, const char *arg)
+static struct conf_keyed_item *keyed_find(const struct conf_key *key, struct conf_keyed *k,
+				       const char *arg)
 {
 	for (size_t i = 0; i < k->count; i++)
-		if (strcmp(k->items[i].arg, arg) == 0)
+		if (strcmp(k->items[i].arg, arg) == 0 ||
+		    (key->same_arg && key->same_arg(k->items[i].arg, arg)))
 			return &k->items[i];
 	return NULL;
 }
@@ -247,11 +249,16 @@ static int keyed_put(struct conf_section *sec, size_t k, const char *arg, const 
 
 	if (key->validate && key->validate(arg, text, msg, msglen))
 		return -EINVAL;
-	item = keyed_find(keyed, arg);
+	item = keyed_find(key, keyed, arg);
 	if (item && item->origin == CONF_FROM_CMDLINE && origin != CONF_FROM_CMDLINE)
 		return 0;
-	if (item && origin != CONF_FROM_CMDLINE) {
+	if (item && origin != CONF_FROM_CMDLINE && strcmp(item->arg, arg) == 0) {
 		snprintf(msg, msglen, "duplicate; first set at line %u", item->origin);
+		return -EINVAL;
+	}
+	if (item && origin != CONF_FROM_CMDLINE) {
+		snprintf(msg, msglen, "duplicate of '%s %s'; first set at line %u", key->name,
+			 item->arg, item->origin);
 		return -EINVAL;
 	}
 	v = strdup(text);

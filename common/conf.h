@@ -64,6 +64,9 @@ struct conf_key {
 	const char *const *choices;	/* CONF_ENUM: NULL-terminated */
 	uint16_t port;			/* CONF_HOSTPORT: default port */
 	conf_keyed_validate_fn *validate;	/* CONF_KEYED */
+	/* CONF_KEYED: whether two ARGs that validate name one item ("42" and
+	 * "ntp-servers"); NULL: only the same text does. */
+	bool (*same_arg)(const char *a, const char *b);
 };
 
 struct conf;

@@ -7,9 +7,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "conf_value.h"
 #include "dhcp_msg.h"
 #include "suite_conf.h"
 
@@ -36,62 +38,22 @@ static bool server_owned(uint8_t code)
 	}
 }
 
-/* "option CODE = value": the code and the value must parse for the table's
- * type, so a bad option is a FILE:LINE error and not a surprise at run time. */
-static int option_validate(const char *arg, const char *value, char *err, size_t errlen)
-{
-	uint8_t code, buf[DHCP_OPT_DATA_MAX];
-	size_t len;
-
-	if (dhcp_opt_parse_code(arg, &code, err, errlen))
-		return -EINVAL;
-	if (server_owned(code)) {
-		snprintf(err, errlen, "option %u is the server's own to set%s", code,
-			 code == OPT_LEASE_TIME ? ": use lease_time" : "");
-		return -EINVAL;
-	}
-	return dhcp_opt_parse_value(code, value, buf, sizeof buf, &len, err, errlen);
-}
+/* "option CODE = value" (defined below the named keys it defers to). */
+static conf_keyed_validate_fn option_validate;
 
 /* One value per option code in a section: "option 42" and "option
  * ntp-servers" are the same option written twice. */
-static const char *origin_str(uint32_t origin, char *buf, size_t size)
+static bool same_option(const char *a, const char *b)
 {
-	if (origin == CONF_FROM_CMDLINE)
-		return "command line";
-	snprintf(buf, size, "line %u", origin);
-	return buf;
-}
+	uint8_t x, y;
 
-static int check_options(const struct conf_keyed *opts, const char **key, char *err,
-			 size_t errlen)
-{
-	uint32_t first_line[256] = { 0 };
-	uint8_t code;
-	char msg[160];
-
-	for (size_t i = 0; i < opts->count; i++) {
-		const struct conf_keyed_item *it = &opts->items[i];
-
-		if (dhcp_opt_parse_code(it->arg, &code, msg, sizeof msg))
-			continue;	/* refused at load already */
-		if (first_line[code]) {
-			char here[32], there[32];
-
-			*key = "option";
-			snprintf(err, errlen, "'option %s' (%s) sets option %u again (%s)", it->arg,
-				 origin_str(it->origin, here, sizeof here), code,
-				 origin_str(first_line[code], there, sizeof there));
-			return -1;
-		}
-		first_line[code] = it->origin;
-	}
-	return 0;
+	return dhcp_opt_parse_code(a, &x, NULL, 0) == 0 &&
+	       dhcp_opt_parse_code(b, &y, NULL, 0) == 0 && x == y;
 }
 
 #define OPTIONS(sect) \
 	{ .name = "option", .type = CONF_KEYED, .offset = offsetof(struct sect, options), \
-	  .validate = option_validate }
+	  .validate = option_validate, .same_arg = same_option }
 #define IP4(sect, key, field) \
 	{ .name = key, .type = CONF_IP, .offset = offsetof(struct sect, field), .family = AF_INET }
 #define STR(sect, key, field) \
@@ -196,8 +158,6 @@ static int check_dhcpd(const struct conf *conf, const struct conf_section *sec,
 {
 	const struct conf_dhcpd *d = sec->data;
 
-	if (check_options(&d->options, key, err, errlen))
-		return -1;
 	if (d->lease_time_ms > d->max_lease_time_ms) {
 		*key = "lease_time";
 		return fail(err, errlen, "longer than max_lease_time");
@@ -296,8 +256,6 @@ static int check_subnet(const struct conf *conf, const struct conf_section *sec,
 			return -1;
 		}
 	}
-	if (check_options(&s->options, key, err, errlen))
-		return -1;
 	if (s->lease_time_ms > d->max_lease_time_ms) {
 		*key = "lease_time";
 		return fail(err, errlen, "longer than [dhcpd] max_lease_time");
@@ -324,6 +282,76 @@ static const struct conf_key host_keys[] = {
 	OPTIONS(conf_host),
 	{ 0 }
 };
+
+/* Options that have a named key: "option 26 = 40" is refused as "mtu = 40"
+ * is, by the key's own check, whatever the section. */
+static const struct {
+	uint8_t code;
+	const struct conf_key *keys;
+	const char *name;
+} named_options[] = {
+	{ OPT_ROUTER, subnet_keys, "router" },
+	{ OPT_DNS_SERVERS, subnet_keys, "dns" },
+	{ OPT_HOST_NAME, host_keys, "hostname" },
+	{ OPT_DOMAIN_NAME, subnet_keys, "domain" },
+	{ 26, subnet_keys, "mtu" },
+	{ 42, subnet_keys, "ntp" },
+};
+
+static const struct conf_key *named_key(uint8_t code)
+{
+	for (size_t i = 0; i < sizeof named_options / sizeof named_options[0]; i++) {
+		if (named_options[i].code != code)
+			continue;
+		for (const struct conf_key *k = named_options[i].keys; k->name; k++)
+			if (strcmp(k->name, named_options[i].name) == 0)
+				return k;
+	}
+	return NULL;
+}
+
+/* value read as the named key reads it, and thrown away. */
+static int named_check(const struct conf_key *key, uint8_t code, const char *value,
+		       char *err, size_t errlen)
+{
+	void *scratch = calloc(1, conf_value_size(key->type));
+	char msg[256];
+	int rc;
+
+	if (!scratch) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = conf_value_parse(key, value, scratch, msg, sizeof msg);
+	conf_value_free(key, scratch);
+	free(scratch);
+	if (rc)
+		snprintf(err, errlen, "option %u (%s), as %s: %s", code, dhcp_opt_info(code)->name,
+			 key->name, msg);
+	return rc;
+}
+
+/* The code and the value must parse for the option table's type, and for
+ * the named key of the same option, so a bad option is a FILE:LINE error
+ * and not a surprise at run time. */
+static int option_validate(const char *arg, const char *value, char *err, size_t errlen)
+{
+	uint8_t code, buf[DHCP_OPT_DATA_MAX];
+	const struct conf_key *key;
+	size_t len;
+
+	if (dhcp_opt_parse_code(arg, &code, err, errlen))
+		return -EINVAL;
+	if (server_owned(code)) {
+		snprintf(err, errlen, "option %u is the server's own to set%s", code,
+			 code == OPT_LEASE_TIME ? ": use lease_time" : "");
+		return -EINVAL;
+	}
+	if (dhcp_opt_parse_value(code, value, buf, sizeof buf, &len, err, errlen))
+		return -EINVAL;
+	key = named_key(code);
+	return key ? named_check(key, code, value, err, errlen) : 0;
+}
 
 bool suite_host_has_mac(const struct conf_section *host)
 {
@@ -377,8 +405,6 @@ static int check_host(const struct conf *conf, const struct conf_section *sec,
 	const struct conf_section *other;
 	uint8_t id[256];
 
-	if (check_options(&h->options, key, err, errlen))
-		return -1;
 	if (!suite_host_has_mac(sec) && !conf_str_set(h->client_id))
 		return fail(err, errlen, "a host needs mac or client_id to be recognised");
 	*key = "client_id";
@@ -444,8 +470,6 @@ static int check_class(const struct conf *conf, const struct conf_section *sec,
 	const struct conf_class *c = sec->data;
 	(void)conf;
 
-	if (check_options(&c->options, key, err, errlen))
-		return -1;
 	if (!conf_str_set(c->vendor_class) && !conf_str_set(c->user_class) && !c->arch.count &&
 	    !c->subnets.count)
 		return fail(err, errlen,

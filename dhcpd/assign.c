@@ -4,6 +4,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <string.h>
 
 #include "assign.h"
@@ -125,6 +126,31 @@ static struct dhcpd_range *range_of(const struct dhcpd_subnet *s, uint32_t addr)
 	return s ? dhcpd_subnet_range_of(s, addr) : NULL;
 }
 
+/* A client's leases as seen from one subnet: for the searches of the lease
+ * database, which finds a client's last lease and its other ACTIVE ones. */
+struct on_subnet {
+	const struct assign *a;
+	const struct dhcpd_subnet *s;
+	uint32_t except;	/* the address being acknowledged */
+};
+
+static bool in_ranges(const struct lease *l, void *arg)
+{
+	const struct on_subnet *o = arg;
+
+	return range_of(o->s, host_order(l->addr)) != NULL;
+}
+
+/* One the client still holds, or held until it ran out, on the subnet. */
+static bool other_on_subnet(const struct lease *l, void *arg)
+{
+	const struct on_subnet *o = arg;
+	uint32_t addr = host_order(l->addr);
+
+	return l->state == LEASE_ACTIVE && addr != o->except &&
+	       dhcpd_config_subnet_of(o->a->cfg, addr) == o->s;
+}
+
 const struct dhcpd_subnet *assign_subnet(const struct assign *a, const struct dhcp_msg *req,
 					 const struct dhcpd_subnet *link)
 {
@@ -197,7 +223,8 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 		     const struct dhcpd_subnet *s, const struct dhcpd_host *host,
 		     struct decision *d)
 {
-	const struct lease *l = lease_db_by_client(a->db, key->id, key->len);
+	struct on_subnet here = { .a = a, .s = s };
+	const struct lease *l = lease_db_find_client(a->db, key->id, key->len, in_ranges, &here);
 	const struct lease *o = lease_table_by_client(a->offers, key->id, key->len);
 	struct in_addr asked;
 	struct lease offer;
@@ -214,7 +241,7 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 		return;
 	}
 	/* fresh: not the client's before, so worth an echo check. */
-	if (l && range_of(s, host_order(l->addr)) && usable(a, host_order(l->addr), key, host)) {
+	if (l && usable(a, host_order(l->addr), key, host)) {
 		addr = host_order(l->addr);
 	} else if (o && o->ends > a->now && range_of(s, host_order(o->addr)) &&
 		   usable(a, host_order(o->addr), key, host)) {
@@ -241,11 +268,45 @@ static void discover(struct assign *a, const struct dhcp_msg *req, const struct 
 	d->lease_secs = lease_secs(a, req, s);
 }
 
+/* l ends now, as a RELEASE ends it: journalled, and its address back in the
+ * pool unless something else holds it.  l may point into the database. */
+static int end_lease(struct assign *a, const struct lease *l, const struct client_key *key)
+{
+	struct lease x = *l;
+	uint32_t addr = host_order(x.addr);
+
+	x.state = LEASE_RELEASED;
+	x.ends = a->now;
+	if (lease_db_put(a->db, &x) < 0)
+		return -ENOMEM;
+	end_offer(a, addr, key);
+	if (!held(a, addr))
+		pool_mark(a, addr, false);
+	return 0;
+}
+
 static void ack(struct assign *a, const struct dhcp_msg *req, const struct client_key *key,
 		const struct dhcpd_subnet *s, uint32_t addr, struct decision *d)
 {
+	struct on_subnet here = { .a = a, .s = s, .except = addr };
+	const struct lease *old;
 	struct lease l;
 
+	/* One lease per client and subnet: the client's others here end, so
+	 * that one moving from address to address (INIT-REBOOT into a free one,
+	 * SELECTING another, a [host] given a fixed address) cannot drain the
+	 * pool.  Those that ran out end too, so that the client index keeps
+	 * few entries per client.  First, so that the client id leads to the
+	 * new lease, not to an ended one. */
+	while ((old = lease_db_find_client(a->db, key->id, key->len, other_on_subnet, &here))) {
+		struct in_addr at = old->addr;
+		bool running = old->ends > a->now;
+
+		if (end_lease(a, old, key) < 0)
+			return drop(d, "out of memory for the lease");
+		if (running)
+			d->ended = at;
+	}
 	d->yiaddr = net_order(addr);
 	d->lease_secs = lease_secs(a, req, s);
 	lease_from(&l, req, key, addr);
@@ -361,19 +422,12 @@ static void release(struct assign *a, const struct dhcp_msg *req, const struct c
 		    struct decision *d)
 {
 	const struct lease *l = lease_db_by_addr(a->db, req->ciaddr);
-	struct lease x;
 
 	d->yiaddr = req->ciaddr;
 	if (!l || !is_client(l, key) || l->state != LEASE_ACTIVE)
 		return drop(d, "RELEASE of an address not leased to this client");
-	x = *l;
-	x.state = LEASE_RELEASED;
-	x.ends = a->now;
-	if (lease_db_put(a->db, &x) < 0)
+	if (end_lease(a, l, key) < 0)
 		return drop(d, "out of memory for the lease");
-	end_offer(a, host_order(req->ciaddr), key);
-	if (!held(a, host_order(req->ciaddr)))
-		pool_mark(a, host_order(req->ciaddr), false);
 	d->durable = true;
 	drop(d, "the address is free again");
 }
@@ -426,9 +480,9 @@ void assign_decide(struct assign *a, const struct dhcp_msg *req,
 
 void assign_conflict(struct assign *a, struct in_addr addr)
 {
-	/* One byte: no client key is that short, so the hold is nobody's. */
-	struct lease hold = { .addr = addr, .client_id_len = 1, .state = LEASE_ACTIVE,
-			      .starts = a->now };
+	/* No client id: the hold is nobody's, and the client index never
+	 * holds it (holds would all share one id). */
+	struct lease hold = { .addr = addr, .state = LEASE_ACTIVE, .starts = a->now };
 
 	hold.ends = a->now + (int64_t)(a->cfg->d->decline_hold_ms / 1000);
 	if (lease_table_reserve(a->offers) < 0)

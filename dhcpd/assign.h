@@ -48,6 +48,9 @@ struct decision {
 	 * RELEASE (DROP: no reply) changed a lease. */
 	bool durable;
 	bool fresh;		/* OFFER of an address the client did not hold */
+	/* ACK: the client's other lease on the subnet, which this one ended
+	 * (0.0.0.0: none). */
+	struct in_addr ended;
 	const char *why;	/* DROP/NAK reason, or a note ("declined") */
 };
 

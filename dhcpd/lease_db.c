@@ -93,6 +93,13 @@ const struct lease *lease_db_by_client(const struct lease_db *db, const uint8_t 
 	return lease_table_by_client(db->leases, id, len);
 }
 
+const struct lease *lease_db_find_client(const struct lease_db *db, const uint8_t *id,
+					 size_t len, bool (*match)(const struct lease *l, void *arg),
+					 void *arg)
+{
+	return lease_table_find_client(db->leases, id, len, match, arg);
+}
+
 void lease_db_each(const struct lease_db *db,
 		   bool (*fn)(const struct lease *l, void *arg), void *arg)
 {

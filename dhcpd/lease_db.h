@@ -58,6 +58,11 @@ size_t lease_db_pending(const struct lease_db *db);
 const struct lease *lease_db_by_addr(const struct lease_db *db, struct in_addr addr);
 const struct lease *lease_db_by_client(const struct lease_db *db, const uint8_t *id,
 				       size_t len);
+/* Of a client's leases, the last stored and the other ACTIVE ones, the last
+ * stored that match accepts (lease_table_find_client()). */
+const struct lease *lease_db_find_client(const struct lease_db *db, const uint8_t *id,
+					 size_t len, bool (*match)(const struct lease *l, void *arg),
+					 void *arg);
 /* Every lease in memory, in no particular order: fn returns false to stop. */
 void lease_db_each(const struct lease_db *db,
 		   bool (*fn)(const struct lease *l, void *arg), void *arg);

@@ -181,20 +181,45 @@ static size_t addr_find(const struct lease_table *t, struct in_addr a)
 	return SIZE_MAX;
 }
 
-static size_t client_find(const struct lease_table *t, const uint8_t *id, size_t len)
+static bool has_id(const struct lease *l, const uint8_t *id, size_t len)
+{
+	return l->client_id_len == len && memcmp(l->client_id, id, len) == 0;
+}
+
+/* The entry of the latest stored of id's leases that match accepts (NULL:
+ * any), or SIZE_MAX. */
+static size_t client_find(const struct lease_table *t, const uint8_t *id, size_t len,
+			  bool (*match)(const struct lease *l, void *arg), void *arg)
 {
 	const struct index *ix = &t->by_client;
 	uint32_t key = client_key(t, id, len);
-	const struct lease *l;
-	size_t i;
+	const struct slot *sl, *best = NULL;
+	size_t i, at = SIZE_MAX;
 
 	for (i = index_home(ix, key); ix->e[i].slot != NO_SLOT; i = index_next(ix, i)) {
 		if (ix->e[i].key != key)
 			continue;
-		l = &slot_at(t, ix->e[i].slot)->lease;
-		if (l->client_id_len == len && memcmp(l->client_id, id, len) == 0)
-			return i;
+		sl = slot_at(t, ix->e[i].slot);
+		if (has_id(&sl->lease, id, len) && (!best || sl->seq > best->seq) &&
+		    (!match || match(&sl->lease, arg))) {
+			best = sl;
+			at = i;
+		}
 	}
+	return at;
+}
+
+/* The client index's entry for slot s, or SIZE_MAX. */
+static size_t client_entry(const struct lease_table *t, uint32_t s)
+{
+	const struct lease *l = &slot_at(t, s)->lease;
+	const struct index *ix = &t->by_client;
+	size_t i;
+
+	for (i = index_home(ix, client_key(t, l->client_id, l->client_id_len));
+	     ix->e[i].slot != NO_SLOT; i = index_next(ix, i))
+		if (ix->e[i].slot == s)
+			return i;
 	return SIZE_MAX;
 }
 
@@ -205,15 +230,23 @@ const struct lease *lease_table_by_addr(const struct lease_table *t, struct in_a
 	return i == SIZE_MAX ? NULL : &slot_at(t, t->by_addr.e[i].slot)->lease;
 }
 
-const struct lease *lease_table_by_client(const struct lease_table *t, const uint8_t *id,
-					  size_t len)
+const struct lease *lease_table_find_client(const struct lease_table *t, const uint8_t *id,
+					    size_t len,
+					    bool (*match)(const struct lease *l, void *arg),
+					    void *arg)
 {
 	size_t i;
 
 	if (len == 0 || len > LEASE_CLIENT_ID_MAX)
 		return NULL;
-	i = client_find(t, id, len);
+	i = client_find(t, id, len, match, arg);
 	return i == SIZE_MAX ? NULL : &slot_at(t, t->by_client.e[i].slot)->lease;
+}
+
+const struct lease *lease_table_by_client(const struct lease_table *t, const uint8_t *id,
+					  size_t len)
+{
+	return lease_table_find_client(t, id, len, NULL, NULL);
 }
 
 void lease_table_each(const struct lease_table *t,
@@ -241,8 +274,10 @@ uint64_t lease_table_seq(const struct lease_table *t)
 
 /* ---------------------------------------------------------------- changes */
 
-/* A client id leads to the lease last stored for it; leases without an id
- * are found by address only. */
+/* A client id leads to the lease last stored for it, and to the client's
+ * other leases while they are ACTIVE: so every running lease of a client is
+ * found (assign.c keeps one per subnet), and an id's entries stay few.
+ * Leases without an id are found by address only. */
 static void client_link(struct lease_table *t, uint32_t s)
 {
 	const struct lease *l = &slot_at(t, s)->lease;
@@ -250,24 +285,21 @@ static void client_link(struct lease_table *t, uint32_t s)
 
 	if (l->client_id_len == 0)
 		return;
-	i = client_find(t, l->client_id, l->client_id_len);
-	if (i != SIZE_MAX)
-		t->by_client.e[i].slot = s;
-	else
-		index_add(&t->by_client, client_key(t, l->client_id, l->client_id_len), s);
+	i = client_find(t, l->client_id, l->client_id_len, NULL, NULL);
+	if (i != SIZE_MAX && slot_at(t, t->by_client.e[i].slot)->lease.state != LEASE_ACTIVE)
+		index_remove_at(&t->by_client, i);
+	index_add(&t->by_client, client_key(t, l->client_id, l->client_id_len), s);
 }
 
-/* When an address passes to another client, the old client's id leads
- * nowhere any more: its older leases, if any, are not searched for. */
+/* The lease of slot s is replaced or dropped: nothing leads to it. */
 static void client_unlink(struct lease_table *t, uint32_t s)
 {
-	const struct lease *l = &slot_at(t, s)->lease;
 	size_t i;
 
-	if (l->client_id_len == 0)
+	if (slot_at(t, s)->lease.client_id_len == 0)
 		return;
-	i = client_find(t, l->client_id, l->client_id_len);
-	if (i != SIZE_MAX && t->by_client.e[i].slot == s)
+	i = client_entry(t, s);
+	if (i != SIZE_MAX)
 		index_remove_at(&t->by_client, i);
 }
 

@@ -26,8 +26,15 @@ uint64_t lease_table_store(struct lease_table *t, const struct lease *l);
 void lease_table_drop_ended(struct lease_table *t, uint64_t seq, int64_t cutoff);
 
 const struct lease *lease_table_by_addr(const struct lease_table *t, struct in_addr addr);
+/* The lease last stored for a client id; lease_table_find_client(): the
+ * last stored of the client's leases that match accepts, among that one and
+ * the client's other ACTIVE leases. */
 const struct lease *lease_table_by_client(const struct lease_table *t, const uint8_t *id,
 					  size_t len);
+const struct lease *lease_table_find_client(const struct lease_table *t, const uint8_t *id,
+					    size_t len,
+					    bool (*match)(const struct lease *l, void *arg),
+					    void *arg);
 void lease_table_each(const struct lease_table *t,
 		      bool (*fn)(const struct lease *l, void *arg), void *arg);
 size_t lease_table_count(const struct lease_table *t);

@@ -357,7 +357,7 @@ static void serve(struct dhcpd *srv, const struct arrival *in, unsigned attempt)
 	const char *type_name = dhcp_msg_type_name(dhcp_msg_type(&srv->req));
 	struct decision d;
 	struct pxe_boot boot;
-	char what[512], label[64];
+	char what[512], label[64], ended[64], ip[INET_ADDRSTRLEN];
 	int rc;
 
 	if (dhcp_msg_type(&srv->req) == DHCPDISCOVER && ping_pending(srv, &srv->req))
@@ -376,8 +376,11 @@ static void serve(struct dhcpd *srv, const struct arrival *in, unsigned attempt)
 		return;
 	}
 	rc = answer_build(&srv->reply, &srv->req, srv->cfg, &d, in->local, &boot);
+	if (d.ended.s_addr)
+		snprintf(ended, sizeof ended, "its lease of %s ended", ip_str(d.ended, ip));
 	describe(srv, in, verdict_name(&d), "to", d.yiaddr, &boot,
-		 d.verdict == VERDICT_NAK ? d.why : NULL, what, sizeof what);
+		 d.verdict == VERDICT_NAK ? d.why : d.ended.s_addr ? ended : NULL, what,
+		 sizeof what);
 	if (rc < 0) {
 		log_limited(&srv->noisy, LOG_WARNING, "%s: %s", what, strerror(-rc));
 		return;

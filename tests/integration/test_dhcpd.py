@@ -359,6 +359,62 @@ def test_release_then_discover_gives_address_to_next_client(lab):
     assert recs[only].get("state") == "active" and mac_of(recs[only]) == dc.mac_str(b)
 
 
+def test_dhclient_init_reboot_into_another_address_ends_its_old_lease(lab):
+    first, last = lab.net(100), lab.net(102)
+    lab.config(subnets={None: {"range": f"{first} {last}"}})
+    lab.start()
+    cli = lab.client()
+    res = lab.dhclient(cli)
+    assert res.bound, res.describe()
+    old = res.address
+    new = next(lab.net(h) for h in (100, 101, 102) if lab.net(h) != old)
+    # The machine comes back believing it has another free address of the subnet, which
+    # the server has no record of: dhclient asks for it in INIT-REBOOT and gets it.
+    with open(res.lease_file) as f:
+        text = f.read()
+    assert f"fixed-address {old};" in text, text
+    with open(res.lease_file, "w") as f:
+        f.write(text.replace(f"fixed-address {old};", f"fixed-address {new};"))
+    cli.flush()
+    since = lab.server.mark()
+    again = lab.dhclient(cli, lease_file=res.lease_file)
+    assert again.reason == "REBOOT" and again.address == new, again.describe()
+    lab.server.wait_for_log(rf"DHCPACK {re.escape(new)} to .*: its lease of "
+                            rf"{re.escape(old)} ended", since=since, timeout=3)
+    recs = current_leases(lab.leases())
+    assert recs[old].get("state") == "released", recs[old]
+    assert recs[new].get("state") == "active", recs[new]
+    assert mac_of(recs[old]) == mac_of(recs[new]) == cli.mac.lower()
+    # One machine holds one address: the other two are there for two more machines.
+    c = lab.py()
+    got = [c.dora(mac(0x45 + i), client_id=True, timeout=0.7, tries=2) for i in range(2)]
+    assert all(x.ack is not None for x in got), got
+    assert {x.address for x in got} == {lab.net(h) for h in (100, 101, 102)} - {new}
+
+
+def test_dhclient_given_a_fixed_address_ends_its_pool_lease(lab):
+    lab.config()
+    lab.start()
+    cli = lab.client()
+    res = lab.dhclient(cli)
+    assert res.bound and in_default_range(lab, res.address), res.describe()
+    old = res.address
+    # The admin lists the machine with a fixed address; its old one is refused in
+    # INIT-REBOOT and it comes back through DISCOVER to the fixed one.
+    lab.stop()
+    lab.config(hosts={"pc1": {"mac": cli.mac, "address": lab.net(50)}})
+    lab.start()
+    cli.flush()
+    since = lab.server.mark()
+    again = lab.dhclient(cli, lease_file=res.lease_file)
+    assert again.address == lab.net(50), again.describe()
+    lab.server.wait_for_log(rf"DHCPACK {re.escape(lab.net(50))} to .*: its lease of "
+                            rf"{re.escape(old)} ended", since=since, timeout=3)
+    recs = current_leases(lab.leases())
+    assert recs[old].get("state") == "released", recs[old]
+    assert recs[lab.net(50)].get("state") == "active", recs[lab.net(50)]
+
+
 def test_decline_holds_address_out_of_the_pool(lab):
     lab.config(subnets={None: {"range": f"{lab.net(100)} {lab.net(101)}"}})
     lab.start()
@@ -454,6 +510,44 @@ def test_fake_relay_gets_replies_at_giaddr_port_67(lab):
                    giaddr=giaddr, hops=1, broadcast=False, client_id=True)
     acks = c.exchange(r, dst=lab.addr, types=[dc.ACK, dc.NAK])
     assert acks and acks[0].type == dc.ACK and acks[0].yiaddr == o.yiaddr, acks
+
+
+def test_machine_moving_between_link_and_relay_holds_one_lease_on_each(lab):
+    # The raw client on the link, and as the relay agent of a second subnet for the same
+    # machine: each move to a free address ends the machine's lease on that subnet, though
+    # its latest lease is on the other one.
+    relay, _, prefix, down = lab.relay()
+    giaddr = down.addr
+    lab.config(subnets={None: {"range": f"{lab.net(100)} {lab.net(102)}"},
+                        f"{prefix}.0/24": {"range": f"{prefix}.10 {prefix}.20",
+                                           "router": giaddr}})
+    lab.start()
+    here, there = lab.py(), relay.py(port=dc.SERVER_PORT)
+    m = mac(0x72)
+
+    def move_there(addr):
+        r = dc.request(m, requested=addr, giaddr=giaddr, hops=1, broadcast=False,
+                       client_id=True)
+        got = there.exchange(r, dst=lab.addr, types=[dc.ACK, dc.NAK])
+        assert got and got[0].type == dc.ACK and got[0].yiaddr == addr, got
+
+    first = here.dora(m, client_id=True)
+    assert first.ack is not None, first
+    held = {first.address}
+    for step, addr in enumerate([f"{prefix}.15", None, f"{prefix}.16", None]):
+        if addr:
+            move_there(addr)
+            continue
+        new = next(lab.net(h) for h in (100, 101, 102) if lab.net(h) not in held)
+        ack = init_reboot(here, m, new, client_id=True)
+        assert ack is not None and ack.type == dc.ACK and ack.yiaddr == new, (step, ack)
+        held = {new}
+    active = current_leases(lab.leases(), "active")
+    mine = sorted(a for a, r in active.items() if mac_of(r) == dc.mac_str(dc.mac_bytes(m)))
+    assert mine == sorted([*held, f"{prefix}.16"]), active
+    # The link's other two addresses are there for two more machines.
+    got = [here.dora(mac(0x73 + i), client_id=True, timeout=0.7, tries=2) for i in range(2)]
+    assert all(x.ack is not None for x in got), got
 
 
 # ------------------------------------------------------------------ proxyDHCP

@@ -203,6 +203,28 @@ def test_check_config_reports_file_line_for_duplicate_key(daemon, daemons, make_
     assert_one_error_at(cp, path, first + 1, "log")
 
 
+@pytest.mark.parametrize("line", ["mtu = 40", "option 26 = 40", "option interface-mtu = 40"])
+def test_dhcpd_check_config_refuses_an_mtu_under_68_by_name_or_number(line, daemons,
+                                                                      make_config, tmp_path):
+    # RFC 2132 §5.1: the interface MTU option's minimum is 68, however it is written.
+    path = make_config(suite_config(tmp_path).replace(
+        "[subnet 127.0.0.0/8]\n", f"[subnet 127.0.0.0/8]\n{line}\n"))
+    cp = daemons.run("dhcpd", ["--check-config", "--config", path])
+    assert_one_error_at(cp, path, line_of(path, line), line.split(" =")[0],
+                        "must be between 68 and 65535")
+
+
+def test_dhcpd_check_config_reports_a_repeated_option_at_its_second_line(daemons, make_config,
+                                                                         tmp_path):
+    # By number, then by name, with another option before both.
+    path = make_config(suite_config(tmp_path).replace(
+        "[subnet 127.0.0.0/8]\n", "[subnet 127.0.0.0/8]\noption 6 = 127.0.0.1\n"
+        "option 42 = 127.0.0.1\noption ntp-servers = 127.0.0.2\n"))
+    cp = daemons.run("dhcpd", ["--check-config", "--config", path])
+    assert_one_error_at(cp, path, line_of(path, "option ntp-servers"), "option ntp-servers",
+                        "duplicate of 'option 42'", f"line {line_of(path, 'option 42')}")
+
+
 @pytest.mark.parametrize("daemon", DAEMONS)
 def test_check_config_validates_other_daemons_sections(daemon, daemons, make_config, tmp_path):
     # A relative pidfile in [nfsd] is an error for pxe-dhcpd and pxe-tftpd too.

@@ -756,6 +756,195 @@ static void test_request_with_neither_address_dropped(void **state)
 	expect(decide(&m), VERDICT_DROP);
 }
 
+/* ---------------------------------------------------------------- one lease per client and subnet */
+
+/* The client's earlier lease a ended when it was acknowledged another address
+ * of the same subnet: released as a RELEASE would be, journalled, and free
+ * for the pool. */
+static void assert_ended(struct in_addr a, uint8_t n)
+{
+	const struct lease *l = lease_db_by_addr(db, a);
+
+	assert_true(held_by(l, n));
+	assert_int_equal(l->state, LEASE_RELEASED);
+	assert_true(l->ends == as.now);
+	assert_true(pool_free_at(a));
+}
+
+/* The record of the ended lease is on disk: after a restart it is still
+ * released and its address free. */
+static void assert_ended_after_restart(struct in_addr a, uint8_t n, const char *ini)
+{
+	assert_int_equal(lease_db_commit(db), 0);
+	stop();
+	start(ini);
+	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_RELEASED);
+	assert_true(held_by(lease_db_by_addr(db, a), n));
+	assert_true(pool_free_at(a));
+}
+
+/* INIT-REBOOT into a free address with no record is acknowledged (as
+ * dnsmasq does), and the client's old lease must not stay behind: else one
+ * machine moving from address to address drains the pool. */
+static void test_init_reboot_into_another_free_address_ends_the_old_lease(void **state)
+{
+	struct decision d;
+	struct in_addr a, b;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	b = ip(ntohl(a.s_addr) == 0x0a4d0064 ? "10.77.0.102" : "10.77.0.100");
+	as.now += 60;
+	d = init_reboot(1, str(b));
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.yiaddr.s_addr, b.s_addr);
+	assert_int_equal(d.ended.s_addr, a.s_addr);
+	assert_true(held_by(lease_db_by_addr(db, b), 1));
+	assert_ended(a, 1);
+	assert_int_equal(lease_db_pending(db), 2);
+	/* Moving on and on costs the pool nothing. */
+	for (int i = 0; i < 5; i++) {
+		struct in_addr next = i % 2 ? b : a, prev = i % 2 ? a : b;
+
+		as.now += 60;
+		d = init_reboot(1, str(next));
+		expect(d, VERDICT_ACK);
+		assert_int_equal(d.ended.s_addr, prev.s_addr);
+		assert_ended(prev, 1);
+	}
+	assert_ended_after_restart(b, 1, base_ini);
+	dora(2);
+	dora(3);
+}
+
+static void test_selecting_another_address_ends_the_old_lease(void **state)
+{
+	struct decision d;
+	struct in_addr a, b;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	b = offered(2);
+	as.now += 61;			/* client 2's offer lapses unanswered */
+	d = selecting(1, b, SERVER);
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, a.s_addr);
+	assert_ended(a, 1);
+	assert_ended_after_restart(a, 1, base_ini);
+}
+
+/* A machine with a pool lease that the admin then lists with a fixed
+ * address: the ACK of the fixed address ends the pool lease. */
+static void test_fixed_address_ends_the_hosts_pool_lease(void **state)
+{
+	static const char before_ini[] = "[dhcpd]\n" DHCPD_KEYS
+		"[subnet 10.77.0.0/24]\n"
+		"range = 10.77.0.100 10.77.0.103\n";
+	struct decision d;
+	struct in_addr a;
+
+	(void)state;
+	start(before_ini);
+	a = dora(FIXED);
+	assert_string_not_equal(str(a), "10.77.0.101");
+	stop();
+	start(base_ini);
+	as.now += 600;
+	/* Its old address refused, then the fixed one acknowledged. */
+	expect(init_reboot(FIXED, str(a)), VERDICT_NAK);
+	expect(discover_asking(FIXED, str(a)), VERDICT_OFFER);
+	d = selecting(FIXED, ip("10.77.0.101"), SERVER);
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, a.s_addr);
+	assert_ended(a, FIXED);
+	assert_ended_after_restart(a, FIXED, base_ini);
+}
+
+/* A REQUEST from client n through the relay of the second subnet. */
+static struct decision relayed_init_reboot(uint8_t n, const char *addr)
+{
+	struct dhcp_msg m;
+
+	msg(&m, DHCPREQUEST, n);
+	m.giaddr = ip("10.78.0.1");
+	m.hops = 1;
+	set_ip(&m, OPT_REQUESTED_IP, ip(addr));
+	return decide(&m);
+}
+
+/* What is not another lease of the client on the same subnet stays. */
+static void test_renewal_and_other_subnets_end_nothing(void **state)
+{
+	struct decision d;
+	struct in_addr a;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	as.now += 1800;
+	d = renewing(1, a);
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, 0);
+	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_ACTIVE);
+	/* The same client behind the relay, on the second subnet. */
+	d = relayed_init_reboot(1, "10.78.0.15");
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, 0);
+	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_ACTIVE);
+	assert_false(pool_free_at(a));
+	/* Another client's lease is never ended by this one's ACK. */
+	a = dora(2);
+	expect(init_reboot(3, "10.77.0.103"), VERDICT_ACK);
+	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_ACTIVE);
+	/* A lease that has run out is closed too, but the client held nothing. */
+	as.now += 7200;
+	d = init_reboot(2, ntohl(a.s_addr) == 0x0a4d0064 ? "10.77.0.102" : "10.77.0.100");
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, 0);
+	assert_int_equal(lease_db_by_addr(db, a)->state, LEASE_RELEASED);
+}
+
+/* A machine that moves between two subnets holds one lease on each, however
+ * often it moves: its lease here is found though it had one elsewhere since. */
+static void test_moving_between_subnets_keeps_one_lease_on_each(void **state)
+{
+	struct decision d;
+	struct in_addr a, b;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	expect(relayed_init_reboot(1, "10.78.0.15"), VERDICT_ACK);
+	as.now += 60;
+	b = ip(ntohl(a.s_addr) == 0x0a4d0064 ? "10.77.0.102" : "10.77.0.100");
+	d = init_reboot(1, str(b));
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.ended.s_addr, a.s_addr);
+	assert_ended(a, 1);
+	d = relayed_init_reboot(1, "10.78.0.16");
+	expect(d, VERDICT_ACK);
+	assert_string_equal(str(d.ended), "10.78.0.15");
+	assert_int_equal(lease_db_by_addr(db, b)->state, LEASE_ACTIVE);
+	assert_ended_after_restart(a, 1, base_ini);
+	assert_int_equal(lease_db_by_addr(db, ip("10.78.0.15"))->state, LEASE_RELEASED);
+	assert_int_equal(lease_db_by_addr(db, ip("10.78.0.16"))->state, LEASE_ACTIVE);
+}
+
+/* RFC 2131 §4.3.1: the client's binding on the DISCOVER's subnet comes
+ * first, though its latest lease is on another. */
+static void test_discover_offers_the_clients_lease_on_this_subnet(void **state)
+{
+	struct in_addr a;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	expect(relayed_init_reboot(1, "10.78.0.15"), VERDICT_ACK);
+	assert_int_equal(offered(1).s_addr, a.s_addr);
+}
+
 /* ---------------------------------------------------------------- DECLINE */
 
 static void test_decline_holds_the_address_for_decline_hold(void **state)
@@ -1547,6 +1736,12 @@ int main(void)
 		T(test_renew_of_another_clients_address_naked),
 		T(test_request_from_a_network_we_do_not_serve_not_naked),
 		T(test_request_with_neither_address_dropped),
+		T(test_init_reboot_into_another_free_address_ends_the_old_lease),
+		T(test_selecting_another_address_ends_the_old_lease),
+		T(test_fixed_address_ends_the_hosts_pool_lease),
+		T(test_renewal_and_other_subnets_end_nothing),
+		T(test_moving_between_subnets_keeps_one_lease_on_each),
+		T(test_discover_offers_the_clients_lease_on_this_subnet),
 		T(test_decline_holds_the_address_for_decline_hold),
 		T(test_decline_of_an_offered_address),
 		T(test_decline_by_a_client_without_the_address_ignored),

@@ -44,11 +44,17 @@ static int validate(const char *arg, const char *value, char *err, size_t errlen
 	return 0;
 }
 
+/* 42 and 042 are one option, as a name and a number are in pxe-dhcpd's. */
+static bool same_code(const char *a, const char *b)
+{
+	return strtol(a, NULL, 10) == strtol(b, NULL, 10);
+}
+
 static const struct conf_key main_keys[] = {
 	{ .name = "name", .type = CONF_STRING, .offset = offsetof(struct t_main, name),
 	  .def = "pxe" },
 	{ .name = "option", .type = CONF_KEYED, .offset = offsetof(struct t_main, options),
-	  .validate = validate },
+	  .validate = validate, .same_arg = same_code },
 	{ 0 }
 };
 
@@ -227,6 +233,23 @@ static void test_duplicate_arg_in_a_named_section(void **state)
 		 "t.ini:4: [host pc1] option  7: duplicate; first set at line 3");
 }
 
+/* The error is at the line that repeats the option, as for a plain key. */
+static void test_arg_written_another_way_is_a_duplicate_at_its_line(void **state)
+{
+	(void)state;
+	load_bad("[main]\noption 42 = a\noption 3 = b\n\noption 042 = c\n",
+		 "t.ini:5: [main] option 042: duplicate of 'option 42'; first set at line 2");
+}
+
+static void test_flag_replaces_the_same_arg_written_another_way(void **state)
+{
+	(void)state;
+	load_ok("[main]\noption 042 = file\n");
+	assert_int_equal(conf_set(&conf, "main", "option 42", "flag", "-o", &err), 0);
+	assert_int_equal(main_options()->count, 1);
+	assert_item(main_options(), 0, "042", "flag", CONF_FROM_CMDLINE);
+}
+
 static void test_same_arg_in_two_sections_is_no_duplicate(void **state)
 {
 	(void)state;
@@ -403,6 +426,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicate_arg_names_the_first_line,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_arg_in_a_named_section,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_arg_written_another_way_is_a_duplicate_at_its_line,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_flag_replaces_the_same_arg_written_another_way,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_same_arg_in_two_sections_is_no_duplicate,
 						setup, teardown),

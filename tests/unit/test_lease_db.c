@@ -782,18 +782,70 @@ static void test_client_id_leads_to_its_latest_lease(void **state)
 	(void)state;
 	b.client_id_len = a.client_id_len;
 	memcpy(b.client_id, a.client_id, a.client_id_len);
+	a.state = LEASE_RELEASED;
 	put_commit(db, &a);
 	put_commit(db, &b);	/* the same client moves to another address */
 	got = lease_db_by_client(db, a.client_id, a.client_id_len);
 	assert_int_equal(got->addr.s_addr, b.addr.s_addr);
 
-	/* b's address passes to another client: a's id leads nowhere now */
+	/* b's address passes to another client; a, released, is not searched */
 	c.addr = b.addr;
 	put_commit(db, &c);
 	assert_null(lease_db_by_client(db, a.client_id, a.client_id_len));
 	assert_same_lease(lease_db_by_client(db, c.client_id, c.client_id_len), &c);
 	assert_null(lease_db_by_client(db, a.client_id, 0));
 	assert_null(lease_db_by_client(db, a.client_id, LEASE_CLIENT_ID_MAX + 1));
+	lease_db_close(db);
+}
+
+static bool addr_below(const struct lease *l, void *arg)
+{
+	return ntohl(l->addr.s_addr) < *(const uint32_t *)arg;
+}
+
+/* A client with leases on several subnets: each ACTIVE one is still found,
+ * the latest stored first, as long as it runs; one that ended is not, once
+ * the client has a later lease. */
+static void test_every_active_lease_of_a_client_is_found(void **state)
+{
+	struct lease_db *db = open_db(NULL);
+	struct lease l[4], x;
+	uint32_t below;
+
+	(void)state;
+	for (int i = 0; i < 4; i++) {
+		l[i] = mk(0x010000u * (uint32_t)(i + 1) + 5);
+		l[i].client_id_len = l[0].client_id_len;
+		memcpy(l[i].client_id, l[0].client_id, l[0].client_id_len);
+		put_commit(db, &l[i]);
+	}
+	assert_same_lease(lease_db_by_client(db, l[0].client_id, 7), &l[3]);
+	for (int i = 0; i < 4; i++) {
+		below = ntohl(l[i].addr.s_addr) + 1;
+		assert_same_lease(lease_db_find_client(db, l[0].client_id, 7, addr_below, &below),
+				  &l[i]);
+	}
+	/* l[1] ends: no longer found; l[0] still is. */
+	x = l[1];
+	x.state = LEASE_RELEASED;
+	put_commit(db, &x);
+	x = l[3];
+	put_commit(db, &x);		/* renewed: the latest again */
+	below = ntohl(l[1].addr.s_addr) + 1;
+	assert_same_lease(lease_db_find_client(db, l[0].client_id, 7, addr_below, &below), &l[0]);
+	/* l[0]'s address goes to another client: l[0] is gone from the client's. */
+	x = mk(0x777777);
+	x.addr = l[0].addr;
+	put_commit(db, &x);
+	assert_null(lease_db_find_client(db, l[0].client_id, 7, addr_below, &below));
+	/* And after a restart, the same. */
+	lease_db_close(db);
+	db = open_db(NULL);
+	assert_same_lease(lease_db_by_client(db, l[0].client_id, 7), &l[3]);
+	below = ntohl(l[2].addr.s_addr) + 1;
+	assert_same_lease(lease_db_find_client(db, l[0].client_id, 7, addr_below, &below), &l[2]);
+	below = ntohl(l[1].addr.s_addr) + 1;
+	assert_null(lease_db_find_client(db, l[0].client_id, 7, addr_below, &below));
 	lease_db_close(db);
 }
 
@@ -1252,6 +1304,7 @@ int main(void)
 		T(test_ten_thousand_puts_commit_in_one_write_and_one_sync),
 		T(test_failed_write_cuts_back_and_keeps_records_queued),
 		T(test_client_id_leads_to_its_latest_lease),
+		T(test_every_active_lease_of_a_client_is_found),
 		T(test_many_leases_are_all_found_as_the_tables_grow),
 		T(test_lookups_survive_many_handovers),
 		T(test_each_visits_every_lease_and_can_stop),

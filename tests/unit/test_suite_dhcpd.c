@@ -181,10 +181,10 @@ static void test_subnet_name_not_a_network(void **state)
 static void test_subnet_duplicate_option(void **state)
 {
 	(void)state;
-	check_bad(SUBNET "option 252 = \"http://wpad/wpad.dat\"\noption 3 = 10.77.0.1\n"
-		  "option routers = 10.77.0.2\n",
-		  "pxe.ini:3: [subnet 10.77.0.0/24] option: "
-		  "'option routers' (line 5) sets option 3 again (line 4)");
+	load_bad(SUBNET "option 252 = \"http://wpad/wpad.dat\"\noption 3 = 10.77.0.1\n"
+		 "option routers = 10.77.0.2\n",
+		 "pxe.ini:5: [subnet 10.77.0.0/24] option routers: "
+		 "duplicate of 'option 3'; first set at line 4");
 }
 
 /* A subnet's lease_time overrides [dhcpd]'s, and is bound by the same
@@ -300,10 +300,10 @@ static void test_host_boot_file_of_128_bytes(void **state)
 static void test_host_duplicate_option(void **state)
 {
 	(void)state;
-	check_bad(SUBNET "[host pc1]\nmac = 52:54:00:00:00:01\noption 12 = a\n"
-		  "option host-name = b\n",
-		  "pxe.ini:5: [host pc1] option: "
-		  "'option host-name' (line 6) sets option 12 again (line 5)");
+	load_bad(SUBNET "[host pc1]\nmac = 52:54:00:00:00:01\noption 12 = a\n"
+		 "option host-name = b\n",
+		 "pxe.ini:6: [host pc1] option host-name: "
+		 "duplicate of 'option 12'; first set at line 5");
 }
 
 /* ---------------------------------------------------------------- [class] */
@@ -338,9 +338,9 @@ static void test_class_arch_out_of_range(void **state)
 static void test_class_duplicate_option(void **state)
 {
 	(void)state;
-	check_bad("[class efi]\narch = 7\noption 60 = PXEClient\noption vendor-class-identifier = x\n",
-		  "pxe.ini:3: [class efi] option: "
-		  "'option vendor-class-identifier' (line 4) sets option 60 again (line 3)");
+	load_bad("[class efi]\narch = 7\noption 60 = PXEClient\noption vendor-class-identifier = x\n",
+		 "pxe.ini:4: [class efi] option vendor-class-identifier: "
+		 "duplicate of 'option 60'; first set at line 3");
 }
 
 /* ---------------------------------------------------------------- [dhcpd] */
@@ -396,9 +396,10 @@ static void test_dhcpd_default_lease_time_over_max(void **state)
 static void test_dhcpd_duplicate_option_by_number_and_name(void **state)
 {
 	(void)state;
-	check_bad("[dhcpd]\noption 42 = 10.77.0.1\noption ntp-servers = 10.77.0.2\n",
-		  "pxe.ini:2: [dhcpd] option: "
-		  "'option ntp-servers' (line 3) sets option 42 again (line 2)");
+	load_bad("[dhcpd]\noption 6 = 10.77.0.1\noption 42 = 10.77.0.1\n"
+		 "option ntp-servers = 10.77.0.2\n",
+		 "pxe.ini:4: [dhcpd] option ntp-servers: "
+		 "duplicate of 'option 42'; first set at line 3");
 }
 
 static void test_dhcpd_duplicate_option_by_number_twice(void **state)
@@ -411,9 +412,11 @@ static void test_dhcpd_duplicate_option_by_number_twice(void **state)
 static void test_dhcpd_duplicate_option_as_042(void **state)
 {
 	(void)state;
-	check_bad("[dhcpd]\noption 42 = 10.77.0.1\noption 042 = 10.77.0.2\n",
-		  "pxe.ini:2: [dhcpd] option: "
-		  "'option 042' (line 3) sets option 42 again (line 2)");
+	load_bad("[dhcpd]\noption 42 = 10.77.0.1\noption 042 = 10.77.0.2\n",
+		 "pxe.ini:3: [dhcpd] option 042: duplicate of 'option 42'; first set at line 2");
+	load_bad("[dhcpd]\noption 0x2a = 10.77.0.1\noption NTP-Servers = 10.77.0.2\n",
+		 "pxe.ini:3: [dhcpd] option NTP-Servers: "
+		 "duplicate of 'option 0x2a'; first set at line 2");
 }
 
 static void test_dhcpd_bad_option_value(void **state)
@@ -461,6 +464,42 @@ static void test_subnet_bad_option_value(void **state)
 	load_bad(SUBNET "option 26 = 70000\n",
 		 "pxe.ini:3: [subnet 10.77.0.0/24] option 26: option 26 (interface-mtu): "
 		 "\"70000\" is not a number from 0 to 65535");
+}
+
+/* An option that has a named key passes that key's checks by number or by
+ * name, in every section: RFC 2132 §5.1's MTU of at least 68 is mtu's. */
+static void test_option_26_is_checked_as_mtu(void **state)
+{
+	(void)state;
+	load_bad(SUBNET "mtu = 40\n",
+		 "pxe.ini:3: [subnet 10.77.0.0/24] mtu: must be between 68 and 65535");
+	load_bad(SUBNET "option 26 = 40\n",
+		 "pxe.ini:3: [subnet 10.77.0.0/24] option 26: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	load_bad(SUBNET "[host pc1]\nmac = 52:54:00:00:00:01\noption interface-mtu = 67\n",
+		 "pxe.ini:5: [host pc1] option interface-mtu: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	load_bad("[dhcpd]\noption 26 = 0x20\n",
+		 "pxe.ini:2: [dhcpd] option 26: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	load_bad("[class x]\narch = 7\noption 26 = 0\n",
+		 "pxe.ini:3: [class x] option 26: option 26 (interface-mtu), "
+		 "as mtu: must be between 68 and 65535");
+	build(SUBNET "option 26 = 68\n[host pc1]\nmac = 52:54:00:00:00:01\n"
+	      "option interface-mtu = 0xffff\n");
+}
+
+/* What the named keys take, their options take by number. */
+static void test_options_with_named_keys_take_their_values(void **state)
+{
+	(void)state;
+	build(SUBNET "option 3 = 10.77.0.1, 10.77.0.2\noption 6 = 10.77.0.1\n"
+	      "option 15 = \"lab.example\"\noption 42 = 10.77.0.1 10.77.0.3\n"
+	      "[host pc1]\nmac = 52:54:00:00:00:01\noption 12 = pc1\n");
+	load_bad(SUBNET "option routers = 10.77.0.1, 2001:db8::1\n",
+		 "pxe.ini:3: [subnet 10.77.0.0/24] option routers: option 3 (routers): "
+		 "\"2001:db8::1\": 2001:db8::1 is an IPv6 address; "
+		 "expected an IPv4 address such as 192.0.2.1");
 }
 
 static void test_bare_option_is_an_error(void **state)
@@ -832,6 +871,8 @@ int main(void)
 		T(test_dhcpd_bad_option_code),
 		T(test_server_owned_options_refused),
 		T(test_subnet_bad_option_value),
+		T(test_option_26_is_checked_as_mtu),
+		T(test_options_with_named_keys_take_their_values),
 		T(test_bare_option_is_an_error),
 		T(test_option_flag_overrides_and_is_checked),
 		T(test_full_file_checks_and_builds),
