@@ -1,10 +1,11 @@
-# The man pages against the code: each program's page documents every flag its --help
-# shows and none it lacks; pxesuite.ini(5) has an entry for every key of the schema (as
+# The man pages against the code: each program's --help shows every short flag it takes,
+# and its page documents every flag its --help shows and none it lacks; pxesuite.ini(5) has an entry for every key of the schema (as
 # tests/integration/conf-schema prints it from the code) with its default, its range and its
 # choices, and no entry for a key the schema lacks; each daemon's page names the keys of its
 # own sections; and every page formats without a groff warning.
 import os
 import re
+import string
 import subprocess
 
 import pytest
@@ -244,6 +245,24 @@ def test_man_page_documents_every_flag_of_help(prog):
 def test_man_page_documents_no_flag_help_lacks(prog):
     stale = sorted(man_options(f"{prog}.8").keys() - help_options(help_text(prog)))
     assert not stale, f"{prog}(8) OPTIONS documents flags {prog} --help lacks: {stale}"
+
+
+@pytest.mark.parametrize("prog", PROGRAMS)
+def test_help_shows_every_short_flag_the_program_takes(prog, tmp_path):
+    """Each letter and digit not in --help is refused as unknown.  The letter comes last
+    and nothing can run: a daemon is only checking a config file that does not exist,
+    pxectl has no command."""
+    helped = help_options(help_text(prog))
+    before = [] if prog == "pxectl" else ["--check-config", "-C", str(tmp_path / "none.ini")]
+    hidden = []
+    for c in string.ascii_letters + string.digits:
+        if "-" + c in helped:
+            continue
+        out = subprocess.run([program_path(prog), *before, "-" + c], capture_output=True,
+                             text=True, timeout=10)
+        if out.returncode != 64 or "unknown option" not in out.stderr:
+            hidden.append(f"-{c} (exit {out.returncode}: {out.stderr.strip()[:80]})")
+    assert not hidden, f"{prog} takes flags its --help does not show: {hidden}"
 
 
 def test_pxectl_man_page_has_every_command_and_no_other():
