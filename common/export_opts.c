@@ -41,6 +41,25 @@ static const struct {
 	{ "auth_nlm", G_IGNORED, false }, { "no_auth_nlm", G_IGNORED, false },
 };
 
+/* Options written NAME=VALUE. */
+static const char *const valued_opts[] = { "anonuid", "anongid", "fsid", "sec" };
+
+const char *export_opts_name(size_t i)
+{
+	if (i < sizeof flag_opts / sizeof flag_opts[0])
+		return flag_opts[i].name;
+	i -= sizeof flag_opts / sizeof flag_opts[0];
+	return i < sizeof valued_opts / sizeof valued_opts[0] ? valued_opts[i] : NULL;
+}
+
+static bool is_valued_opt(const char *name)
+{
+	for (size_t i = 0; i < sizeof valued_opts / sizeof valued_opts[0]; i++)
+		if (strcmp(name, valued_opts[i]) == 0)
+			return true;
+	return false;
+}
+
 void export_opts_init(struct export_opts *o)
 {
 	memset(o, 0, sizeof *o);
@@ -206,8 +225,7 @@ static int apply_opt(const char *opt, struct export_opts *o, int *group, char *e
 		*group = G_SEC;
 		return parse_sec(opt, eq + 1, o, err, errlen);
 	}
-	if (!eq && (strcmp(opt, "anonuid") == 0 || strcmp(opt, "anongid") == 0 ||
-		    strcmp(opt, "fsid") == 0 || strcmp(opt, "sec") == 0))
+	if (!eq && is_valued_opt(opt))
 		return str_error(err, errlen, "'%s' needs a value, as in %s=%s", opt, opt,
 			    opt[0] == 's' ? "sys" : "1000");
 	return str_error(err, errlen, "unknown option '%s'", opt);

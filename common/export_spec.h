@@ -87,6 +87,9 @@ void export_opts_init(struct export_opts *o);
  * An option that contradicts one before it in the same list (ro,rw) is an
  * error.  0, or -EINVAL with a reason in err and *o unchanged. */
 int export_opts_parse(const char *list, struct export_opts *o, char *err, size_t errlen);
+/* The name of the i-th option export_opts_parse() takes ("ro", "anonuid"),
+ * or NULL past the last: what pxe-nfsd(8) must document. */
+const char *export_opts_name(size_t i);
 /* Every setting of o as an option list that parses back to o; buf has
  * EXPORT_OPTS_STRLEN bytes. */
 const char *export_opts_str(const struct export_opts *o, char *buf);

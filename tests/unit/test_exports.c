@@ -494,6 +494,38 @@ static void test_ignored_options_are_accepted(void **state)
 	assert_string_equal(opts_str(&o), DEFAULTS);
 }
 
+/* pxe-nfsd(8) is checked against this list: it must name only options the
+ * parser takes, alone or with a value. */
+static void test_every_option_named_is_taken(void **state)
+{
+	const char *ends[4] = { 0 };	/* the first and last of each table */
+	char msg[128];
+	size_t i;
+
+	(void)state;
+	for (i = 0; export_opts_name(i); i++) {
+		const char *name = export_opts_name(i);
+		struct export_opts o;
+		char why[256];
+
+		export_opts_init(&o);
+		if (export_opts_parse(name, &o, why, sizeof why) == 0) {
+			ends[0] = ends[0] ? ends[0] : name;
+			ends[1] = name;
+			continue;
+		}
+		snprintf(msg, sizeof msg, "'%s' needs a value, as in %s=%s", name, name,
+			 name[0] == 's' ? "sys" : "1000");
+		assert_string_equal(why, msg);
+		ends[2] = ends[2] ? ends[2] : name;
+		ends[3] = name;
+	}
+	assert_string_equal(ends[0], "ro");
+	assert_string_equal(ends[1], "no_auth_nlm");
+	assert_string_equal(ends[2], "anonuid");
+	assert_string_equal(ends[3], "sec");
+}
+
 static void test_contradictions_in_one_list(void **state)
 {
 	(void)state;
@@ -1604,6 +1636,7 @@ int main(void)
 		T(test_fsid_forms),
 		T(test_sec_flavours),
 		T(test_ignored_options_are_accepted),
+		T(test_every_option_named_is_taken),
 		T(test_contradictions_in_one_list),
 		T(test_option_list_slips),
 		T(test_options_print_and_parse_back),
