@@ -11,7 +11,8 @@ libnfsidmap-dev libcmocka-dev libsodium-dev libjansson-dev rpcsvc-proto"
 PACKAGES_TEST="python3 python3-pytest iproute2 iputils-ping procps clang libclang-rt-14-dev
 tftp-hpa atftp curl xinetd systemd isc-dhcp-client udhcpc dhcpcd-base isc-dhcp-relay
 dnsmasq-base rpcbind nfs-common libnfs-utils libnfs-dev util-linux nftables
-qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common syslinux-efi busybox-static cpio kmod"
+qemu-system-x86 ipxe-qemu ovmf pxelinux syslinux-common syslinux-efi busybox-static cpio kmod
+groff-base"
 
 top=$(cd "$(dirname "$0")" && pwd)
 build="${PXESUITE_BUILD:-$top/build}"
