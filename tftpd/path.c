@@ -240,6 +240,7 @@ static void write_reset(struct path_write *w)
 {
 	w->fd = -1;
 	w->dirfd = -1;
+	w->unnamed = false;
 	w->tmpname[0] = '\0';
 	w->basename[0] = '\0';
 }
@@ -300,9 +301,33 @@ static void temp_name(char *buf, size_t size)
 	snprintf(buf, size, TMP_PREFIX "%016llx", (unsigned long long)v);
 }
 
+/* Where the filesystem has them, an unnamed file: a crash mid-upload then
+ * leaves nothing in the directory.  It gets its name at commit through
+ * /proc/self/fd, as open(2) shows for a process without
+ * CAP_DAC_READ_SEARCH.  A filesystem without O_TMPFILE (NFS, vfat) or a
+ * host without /proc gets a named temporary file instead: -EOPNOTSUPP. */
+static int create_unnamed(struct path_write *w)
+{
+	int fd;
+
+	if (access("/proc/self/fd", X_OK) < 0)
+		return -EOPNOTSUPP;
+	fd = openat(w->dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EISDIR || errno == EINVAL ? -EOPNOTSUPP : -errno;
+	w->fd = fd;
+	w->unnamed = true;
+	return 0;
+}
+
 static int create_temp(struct path_write *w, mode_t mode)
 {
-	int i, fd = -1;
+	int i, fd = -1, rc = create_unnamed(w);
+
+	if (rc == 0)
+		goto set_mode;
+	if (rc != -EOPNOTSUPP)
+		return client_error(rc);
 
 	for (i = 0; i < TMP_TRIES && fd < 0; i++) {
 		temp_name(w->tmpname, sizeof w->tmpname);
@@ -318,9 +343,10 @@ static int create_temp(struct path_write *w, mode_t mode)
 		return -EEXIST;
 	}
 	w->fd = fd;
+set_mode:
 	/* Set outright rather than through open's mode, which the process
 	 * umask would cut further: the configured umask is the only one. */
-	if (fchmod(fd, mode) < 0)
+	if (fchmod(w->fd, mode) < 0)
 		return client_error(-errno);
 	return 0;
 }
@@ -363,6 +389,24 @@ static void sync_dir(int dirfd)
 	close(fd);
 }
 
+/* The unnamed file takes the target's name, or, when a file has it, a
+ * temporary name that the rename then puts in its place. */
+static int link_unnamed(struct path_write *w)
+{
+	char proc[32];
+
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", w->fd);
+	if (linkat(AT_FDCWD, proc, w->dirfd, w->basename, AT_SYMLINK_FOLLOW) == 0)
+		return 0;
+	for (int i = 0; i < TMP_TRIES && errno == EEXIST; i++) {
+		temp_name(w->tmpname, sizeof w->tmpname);
+		if (linkat(AT_FDCWD, proc, w->dirfd, w->tmpname, AT_SYMLINK_FOLLOW) == 0)
+			return 0;
+	}
+	w->tmpname[0] = '\0';
+	return -errno;
+}
+
 int path_commit_write(struct path_write *w)
 {
 	int rc = 0;
@@ -371,11 +415,14 @@ int path_commit_write(struct path_write *w)
 		return -EBADF;
 	if (fsync(w->fd) < 0)
 		rc = -errno;
+	if (rc == 0 && w->unnamed)
+		rc = link_unnamed(w);
 	/* close reports late write errors on some file systems (NFS). */
 	if (close(w->fd) < 0 && rc == 0)
 		rc = -errno;
 	w->fd = -1;
-	if (rc == 0 && renameat(w->dirfd, w->tmpname, w->dirfd, w->basename) < 0)
+	if (rc == 0 && w->tmpname[0] &&
+	    renameat(w->dirfd, w->tmpname, w->dirfd, w->basename) < 0)
 		rc = -errno;
 	if (rc == 0) {
 		w->tmpname[0] = '\0';

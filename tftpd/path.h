@@ -40,9 +40,10 @@ int path_open_read(const struct path_root *root, const char *name, bool permissi
  * which takes the target's name only when the transfer completes, so no
  * partial file is ever visible under the name. */
 struct path_write {
-	int fd;			/* the temporary file; -1 when none */
+	int fd;			/* the file written; -1 when none */
 	int dirfd;		/* the target's directory */
-	char tmpname[64];	/* in that directory */
+	bool unnamed;		/* fd is an O_TMPFILE, named only at commit */
+	char tmpname[64];	/* its temporary name in that directory, if any */
 	char basename[256];	/* the target, in that directory */
 };
 
@@ -52,8 +53,8 @@ struct path_write {
  * creating is off), -EACCES, -ENOSPC, or another negative errno. */
 int path_open_write(const struct path_root *root, const char *name, bool allow_create,
 		    bool permissive, mode_t umask, struct path_write *w);
-/* fsync, then rename into place.  0 or a negative errno (the temp file is
- * removed either way). */
+/* fsync, then the file takes the target's name.  0 or a negative errno
+ * (the temporary file is removed either way). */
 int path_commit_write(struct path_write *w);
 /* Removes the temporary file. */
 void path_abort_write(struct path_write *w);

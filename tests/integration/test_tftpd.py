@@ -7,6 +7,7 @@ import pathlib
 import re
 import selectors
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -575,6 +576,24 @@ def test_interrupted_wrq_leaves_no_partial_file(existing, ending, lab):
     line = d.wait_for_log(r"WRQ upload/partial\.bin .*$", timeout=5).group(0)
     assert not line.endswith(" ok"), line
     lab.assert_serving()
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new-file", "existing-file"])
+def test_server_killed_mid_wrq_leaves_nothing_behind(existing, lab):
+    """A crash mid-upload leaves the directory as it was: the data goes to an
+    unnamed file (O_TMPFILE) that gets a name only once the upload is whole."""
+    up = upload_dir(lab)
+    old = b"the old content\n" * 10
+    target = os.path.join(up, "crash.bin")
+    if existing:
+        lab.file("upload/crash.bin", old, mode=0o666)
+    d = lab.start("-c")
+    before = sorted(os.listdir(up))
+    lab.raw().put("upload/crash.bin", os.urandom(512 * 20), stop_after=5)
+    harness.stop_pid(d.pid, signal.SIGKILL)
+    assert sorted(os.listdir(up)) == before, f"left behind: {os.listdir(up)}"
+    if existing:
+        assert pathlib.Path(target).read_bytes() == old
 
 
 # ------------------------------------------------------------------ inetd and systemd

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -484,7 +486,8 @@ static void test_write_is_invisible_until_commit(void **state)
 	assert_int_equal(path_open_write(&root, "new2.txt", true, false, 022, &w), 0);
 	write_text(&w, "fresh");
 	assert_false(file_exists("new2.txt"));
-	assert_int_equal(count_temps(rootdir), 1);
+	/* an unnamed file (O_TMPFILE): not even a temporary name shows */
+	assert_int_equal(count_temps(rootdir), 0);
 	assert_int_equal(path_commit_write(&w), 0);
 	assert_true(file_exists("new2.txt"));
 
@@ -626,6 +629,36 @@ static void test_write_abort_leaves_nothing_behind(void **state)
 	assert_int_equal(count_fds(), fds);
 }
 
+/* Without /proc the unnamed file could not be named at commit: the write
+ * goes to a named temporary file, renamed into place. */
+static int without_proc_child(void *arg)
+{
+	struct path_write w;
+
+	(void)arg;
+	CHECK(unshare(CLONE_NEWNS) == 0);
+	CHECK(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0);
+	CHECK(mount("none", "/proc", "tmpfs", 0, NULL) == 0);
+	CHECK(path_open_write(&root, "noproc.txt", false, false, 022, &w) == 0);
+	CHECK(!w.unnamed && w.tmpname[0]);
+	CHECK(faccessat(w.dirfd, w.tmpname, F_OK, AT_SYMLINK_NOFOLLOW) == 0);
+	CHECK(write(w.fd, "new", 3) == 3);
+	CHECK(path_commit_write(&w) == 0);
+	return 0;
+}
+
+static void test_write_without_proc_uses_a_named_temporary_file(void **state)
+{
+	char buf[64];
+
+	need_root();
+	make_file(rootdir, "noproc.txt", "old", 0666);
+	assert_int_equal(run_child(without_proc_child, NULL), 0);
+	file_text("noproc.txt", buf, sizeof buf);
+	assert_string_equal(buf, "new");
+	assert_int_equal(count_temps(rootdir), 0);
+}
+
 static void test_commit_without_open_file_fails(void **state)
 {
 	struct path_write w;
@@ -669,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_write_stays_inside_the_root),
 		cmocka_unit_test(test_write_into_subdirectory),
 		cmocka_unit_test(test_write_abort_leaves_nothing_behind),
+		cmocka_unit_test(test_write_without_proc_uses_a_named_temporary_file),
 		cmocka_unit_test(test_commit_without_open_file_fails),
 	};
 
