@@ -18,6 +18,8 @@ import struct
 import tempfile
 import time
 
+import pytest
+
 import harness
 
 MOUNT_PROG, NFS_PROG, PMAP_PROG, NFS_ACL_PROG = 100005, 100003, 100000, 100227
@@ -598,3 +600,11 @@ class NfsLab:
         status, fh = rpc.mnt(path or self.root)
         assert status == MNT3_OK, f"MNT {path or self.root}: status {status}"
         return fh
+
+
+@pytest.fixture
+def lab(netlab, daemons, tmp_path):
+    """An NfsLab for one test, closed after it (the nfsd tests import it)."""
+    the_lab = NfsLab(netlab, daemons, tmp_path)
+    yield the_lab
+    the_lab.close()

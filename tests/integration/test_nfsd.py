@@ -13,6 +13,7 @@ import pytest
 
 import harness
 import nfs_lab as nl
+from nfs_lab import lab  # noqa: F401  (the fixture)
 
 MiB = 1 << 20
 
@@ -20,15 +21,7 @@ MiB = 1 << 20
 sha256_file, write_random = nl.sha256_file, nl.write_random
 
 
-@pytest.fixture
-def lab(netlab, daemons, tmp_path):
-    lab = nl.NfsLab(netlab, daemons, tmp_path)
-    yield lab
-    lab.close()
-
-
-def tool(name):
-    return harness.require_tool(name)
+tool = harness.require_tool
 
 
 def nfs_tool(lab, name, *args, timeout=120):

@@ -9,20 +9,13 @@ import pytest
 
 import harness
 import nfs_lab as nl
+from nfs_lab import lab  # noqa: F401  (the fixture)
 import no_ipv6
 
 V6 = ("fd78::1", "fd78::2")          # the server's and the IPv6 client's addresses
 
 
-@pytest.fixture
-def lab(netlab, daemons, tmp_path):
-    lab = nl.NfsLab(netlab, daemons, tmp_path)
-    yield lab
-    lab.close()
-
-
-def tool(name):
-    return harness.require_tool(name)
+tool = harness.require_tool
 
 
 def v4_client(lab):

@@ -11,19 +11,13 @@ import pytest
 import dns_stub
 import harness
 import nfs_lab as nl
+from nfs_lab import lab  # noqa: F401  (the fixture)
 
 NSSWITCH = "hosts: files dns\n"
 # one quick try: a name the stub does not know fails at once with NXDOMAIN
 RESOLV_QUICK = "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"
 # a query the stub ignores keeps the resolver waiting 2 x 6 s
 RESOLV_SLOW = "nameserver 127.0.0.1\noptions timeout:6 attempts:2\n"
-
-
-@pytest.fixture
-def lab(netlab, daemons, tmp_path):
-    lab = nl.NfsLab(netlab, daemons, tmp_path)
-    yield lab
-    lab.close()
 
 
 @pytest.fixture
@@ -35,8 +29,7 @@ def dns(lab):
     stub.close()
 
 
-def tool(name):
-    return harness.require_tool(name)
+tool = harness.require_tool
 
 
 def exported(lab, name):

@@ -12,15 +12,9 @@ import pytest
 
 import harness
 import nfs_lab as nl
+from nfs_lab import lab  # noqa: F401  (the fixture)
 
 MiB = nl.MiB
-
-
-@pytest.fixture
-def lab(netlab, daemons, tmp_path):
-    lab = nl.NfsLab(netlab, daemons, tmp_path)
-    yield lab
-    lab.close()
 
 
 def rw_export(path, options="rw,insecure"):
