@@ -15,20 +15,6 @@
 #include "conf_value.h"
 #include "str.h"
 
-/* Room for a value of any type, so a parse can fail without touching dst. */
-union value {
-	char *s;
-	bool b;
-	long long i;
-	struct conf_range range;
-	uint64_t u;
-	int e;
-	struct ip_addr ip;
-	struct hostport hp;
-	struct cidr net;
-	struct mac_addr mac;
-	struct conf_list list;
-};
 
 #define MS_PER_S 1000ull
 
@@ -570,7 +556,7 @@ static int parse_list(const struct conf_key *key, const char *s, struct conf_lis
 	return 0;
 }
 
-static int parse_value(const struct conf_key *key, const char *s, union value *v,
+static int parse_value(const struct conf_key *key, const char *s, union conf_value *v,
 		       char *err, size_t errlen)
 {
 	char buf[256];
@@ -619,7 +605,7 @@ static int parse_value(const struct conf_key *key, const char *s, union value *v
 int conf_value_parse(const struct conf_key *key, const char *text, void *dst,
 		     char *err, size_t errlen)
 {
-	union value v;
+	union conf_value v;	/* so a parse can fail without touching dst */
 	int rc;
 
 	memset(&v, 0, sizeof v);

@@ -6,6 +6,21 @@
 
 #include "conf.h"
 
+/* Room for a value of any type. */
+union conf_value {
+	char *s;
+	bool b;
+	long long i;
+	struct conf_range range;
+	uint64_t u;
+	int e;
+	struct ip_addr ip;
+	struct hostport hp;
+	struct cidr net;
+	struct mac_addr mac;
+	struct conf_list list;
+};
+
 /* Size of the C object that holds a value of type. */
 size_t conf_value_size(enum conf_type type);
 

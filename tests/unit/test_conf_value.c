@@ -56,24 +56,9 @@ static const struct conf_key k_list_list = { .name = "ll", .type = CONF_LIST, .e
 
 static char err[512];
 
-/* Big and aligned enough for any value type. */
-union any {
-	char *s;
-	bool b;
-	long long i;
-	struct conf_range range;
-	uint64_t u;
-	int e;
-	struct ip_addr ip;
-	struct hostport hp;
-	struct cidr net;
-	struct mac_addr mac;
-	struct conf_list list;
-};
-
-static union any ok(const struct conf_key *key, const char *text)
+static union conf_value ok(const struct conf_key *key, const char *text)
 {
-	union any v;
+	union conf_value v;
 
 	memset(&v, 0, sizeof v);
 	err[0] = '\0';
@@ -85,7 +70,7 @@ static union any ok(const struct conf_key *key, const char *text)
 /* Asserts text fails; msg NULL checks only that there is a message. */
 static void bad(const struct conf_key *key, const char *text, const char *msg)
 {
-	union any v;
+	union conf_value v;
 
 	memset(&v, 0, sizeof v);
 	err[0] = '\0';
@@ -328,7 +313,7 @@ static void test_enum_matches_any_case_and_lists_choices(void **state)
 
 static void test_path_must_be_absolute_without_control_characters(void **state)
 {
-	union any v = ok(&k_path, "/srv/tftp boot");
+	union conf_value v = ok(&k_path, "/srv/tftp boot");
 
 	assert_string_equal(v.s, "/srv/tftp boot");
 	conf_value_free(&k_path, &v);
@@ -341,7 +326,7 @@ static void test_path_must_be_absolute_without_control_characters(void **state)
 
 static void test_string_takes_any_text_even_empty(void **state)
 {
-	union any v = ok(&k_string, "");
+	union conf_value v = ok(&k_string, "");
 
 	assert_string_equal(v.s, "");
 	conf_value_free(&k_string, &v);
@@ -369,7 +354,7 @@ static void test_empty_text_requires_a_value(void **state)
 
 static void test_addresses_go_through_addr_with_family_and_port(void **state)
 {
-	union any v;
+	union conf_value v;
 	char buf[ADDR_STRLEN];
 
 	v = ok(&k_ip4, "192.0.2.1");
@@ -388,7 +373,7 @@ static void test_addresses_go_through_addr_with_family_and_port(void **state)
 
 static void test_list_splits_on_commas_and_blanks(void **state)
 {
-	union any v = ok(&k_ip_list, " 10.0.0.1, 10.0.0.2  10.0.0.3,,\t10.0.0.4 ,");
+	union conf_value v = ok(&k_ip_list, " 10.0.0.1, 10.0.0.2  10.0.0.3,,\t10.0.0.4 ,");
 	const struct ip_addr *ips;
 	char buf[ADDR_STRLEN];
 
@@ -411,7 +396,7 @@ static void test_list_error_names_the_item(void **state)
 
 static void test_list_items_use_the_element_type(void **state)
 {
-	union any v = ok(&k_port_list, "69,4011 0x10");
+	union conf_value v = ok(&k_port_list, "69,4011 0x10");
 	const long long *ports = v.list.items;
 	const int *c;
 
@@ -429,7 +414,7 @@ static void test_list_items_use_the_element_type(void **state)
 
 static void test_list_of_strings_owns_its_strings(void **state)
 {
-	union any v = ok(&k_str_list, "alpha, beta gamma");
+	union conf_value v = ok(&k_str_list, "alpha, beta gamma");
 	char **s = v.list.items;
 
 	assert_int_equal(v.list.count, 3);
@@ -450,7 +435,7 @@ static void test_list_failure_frees_parsed_items(void **state)
 
 static void test_list_empty_text_is_no_items(void **state)
 {
-	union any v = ok(&k_ip_list, "");
+	union conf_value v = ok(&k_ip_list, "");
 
 	assert_int_equal(v.list.count, 0);
 	assert_null(v.list.items);
@@ -466,7 +451,7 @@ static void test_list_of_lists_is_refused(void **state)
 
 static void test_parse_over_an_old_value_frees_it(void **state)
 {
-	union any v = ok(&k_string, "first");
+	union conf_value v = ok(&k_string, "first");
 
 	assert_int_equal(conf_value_parse(&k_string, "second", &v, err, sizeof err), 0);
 	assert_string_equal(v.s, "second");
@@ -475,7 +460,7 @@ static void test_parse_over_an_old_value_frees_it(void **state)
 
 static void test_failed_parse_keeps_the_old_value(void **state)
 {
-	union any v = ok(&k_path, "/srv/tftp");
+	union conf_value v = ok(&k_path, "/srv/tftp");
 
 	assert_int_equal(conf_value_parse(&k_path, "relative", &v, err, sizeof err), -EINVAL);
 	assert_string_equal(v.s, "/srv/tftp");
