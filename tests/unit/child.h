@@ -28,4 +28,7 @@ void need_root(void);
 /* Skips the test, saying why; with CI=true, where nothing may skip, fails. */
 void skip_or_fail(const char *why);
 
+/* Brings up lo, as a child in a new network namespace needs: 0 or -1. */
+int lo_up(void);
+
 #endif
