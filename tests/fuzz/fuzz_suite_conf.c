@@ -62,22 +62,40 @@ static unsigned count_lines(const uint8_t *data, size_t size)
 	return n;
 }
 
-/* "FILE: ..." or "FILE:LINE: ..." with FILE the config, or the exports
- * file that pxe-nfsd's check reads, and LINE one the config has. */
-static void check_error(const char *msg, const char *path, unsigned lines, bool nfsd)
+/* "FILE: ..." or "FILE:LINE: ..." with FILE the config and LINE one it has. */
+static bool config_where(const char *msg, const char *path, unsigned lines)
 {
 	size_t n = strlen(path);
 	unsigned long line;
 	char *end;
 
-	check(memchr(msg, '\0', sizeof ((struct conf_error *)0)->msg) != NULL);
-	if (nfsd && strncmp(msg, path, n) != 0)
-		return;		/* exports_file's own FILE:LINE */
-	check(strncmp(msg, path, n) == 0 && msg[n] == ':');
+	if (strncmp(msg, path, n) != 0 || msg[n] != ':')
+		return false;
 	if (msg[n + 1] == ' ')
-		return;
+		return true;
 	line = strtoul(msg + n + 1, &end, 10);
-	check(end > msg + n + 1 && *end == ':' && line >= 1 && line <= lines);
+	return end > msg + n + 1 && *end == ':' && line >= 1 && line <= lines;
+}
+
+/* pxe-nfsd's check also reads exports_file, whose own errors say
+ * "FILE:LINE: " of it (the config has the name, but is freed). */
+static bool exports_where(const char *msg)
+{
+	for (const char *colon = strstr(msg, ": "); colon; colon = strstr(colon + 1, ": ")) {
+		const char *p = colon;
+
+		while (p > msg && p[-1] >= '0' && p[-1] <= '9')
+			p--;
+		if (p < colon && p > msg + 1 && p[-1] == ':' && p[0] != '0')
+			return true;
+	}
+	return false;
+}
+
+static void check_error(const char *msg, const char *path, unsigned lines, bool nfsd)
+{
+	check(memchr(msg, '\0', sizeof ((struct conf_error *)0)->msg) != NULL);
+	check(config_where(msg, path, lines) || (nfsd && exports_where(msg)));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1443,8 +1443,31 @@ static void test_ini_missing_exports_file(void **state)
 	ini_ok("[nfsd]\nexports_file = /nonexistent/pxesuite-test/exports\n[export /a]\n");
 	export_table_free(&table);
 	assert_int_equal(export_table_load(&table, &conf, err, sizeof err), -ENOENT);
-	assert_string_equal(err, "/nonexistent/pxesuite-test/exports: No such file or directory");
+	/* found by fuzz_suite_conf: the config's FILE:LINE, which names the file */
+	assert_string_equal(err, "pxe.ini:2: [nfsd] exports_file: /nonexistent/pxesuite-test/"
+			    "exports: No such file or directory");
 	assert_int_equal(table.count, 0);
+}
+
+static void test_unreadable_exports_file_named_by_a_flag(void **state)
+{
+	struct conf_error cerr;
+
+	(void)state;
+	ini_ok("");
+	assert_int_equal(conf_set(&conf, "nfsd", "exports_file", "/nonexistent/e", "--exports",
+				  &cerr), 0);
+	assert_int_equal(export_table_load(&table, &conf, err, sizeof err), -ENOENT);
+	assert_string_equal(err, "command line: [nfsd] exports_file: /nonexistent/e: No such "
+			    "file or directory");
+}
+
+static void test_exports_file_too_large(void **state)
+{
+	(void)state;
+	ini_ok("[nfsd]\nexports_file = /dev/zero\n");
+	assert_int_equal(export_table_load(&table, &conf, err, sizeof err), -EFBIG);
+	assert_non_null(strstr(err, "pxe.ini:2: [nfsd] exports_file: /dev/zero: larger than "));
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -1726,6 +1749,8 @@ int main(void)
 		T(test_ini_and_file_duplicate_path),
 		T(test_ini_and_file_duplicate_fsid),
 		T(test_ini_missing_exports_file),
+		T(test_unreadable_exports_file_named_by_a_flag),
+		T(test_exports_file_too_large),
 		T(test_find_exact_and_normalized),
 		T(test_mount_walks_up_to_the_nearest_export),
 		T(test_mount_under_the_root_export),
