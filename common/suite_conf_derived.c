@@ -18,6 +18,7 @@ struct derived {
 	const struct conf_keyed_item *item;
 	uint8_t code;
 	uint32_t value;		/* host order: an address, or seconds */
+	bool paired;		/* T1 or T2, with the other in the same section */
 };
 
 /* Whether the options of sec go into replies on the [subnet] subnet. */
@@ -53,6 +54,32 @@ static const char *blame(const struct derived *o)
 	return key;
 }
 
+/* RFC 2131 §4.4.5 for a lease of lease s, on where ("[subnet ...]"): a T1
+ * or T2 given alone goes out with the other's default, half or 7/8 of the
+ * lease as answer.c computes them, so it must keep its place beside it. */
+static int check_timer(const struct derived *o, uint64_t lease, const char *where, char *err,
+		       size_t errlen)
+{
+	if (o->value >= lease) {
+		snprintf(err, errlen, "%u s is not below the lease time of %s, %llu s " T_RULE,
+			 o->value, where, (unsigned long long)lease);
+		return -1;
+	}
+	if (o->paired)
+		return 0;
+	if (o->code == OPT_RENEWAL_TIME && o->value >= lease * 7 / 8) {
+		snprintf(err, errlen, "%u s is not below %s's default T2, 7/8 of its lease time: "
+			 "%llu s " T_RULE, o->value, where, (unsigned long long)(lease * 7 / 8));
+		return -1;
+	}
+	if (o->code == OPT_REBINDING_TIME && o->value <= lease / 2) {
+		snprintf(err, errlen, "%u s is not above %s's default T1, half its lease time: "
+			 "%llu s " T_RULE, o->value, where, (unsigned long long)(lease / 2));
+		return -1;
+	}
+	return 0;
+}
+
 static int check_in_subnet(const struct conf_dhcpd *d, const struct conf_section *subnet,
 			   const struct cidr *net, const struct derived *o, char *err,
 			   size_t errlen)
@@ -60,28 +87,22 @@ static int check_in_subnet(const struct conf_dhcpd *d, const struct conf_section
 	const struct conf_subnet *s = subnet->data;
 	uint32_t mask = net->prefix ? ~0u << (32 - net->prefix) : 0;
 	uint32_t base = ntohl(net->addr.v4.s_addr);
-	uint64_t lease = (s->lease_time_ms ? s->lease_time_ms : d->lease_time_ms) / 1000;
 	struct in_addr want, have = { htonl(o->value) };
-	char w[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN];
+	char w[INET_ADDRSTRLEN], h[INET_ADDRSTRLEN], where[300];
 
-	switch (o->code) {
-	case OPT_SUBNET_MASK:
-	case OPT_BROADCAST:
-		want.s_addr = htonl(o->code == OPT_SUBNET_MASK ? mask : base | ~mask);
-		if (want.s_addr == have.s_addr)
-			return 0;
-		snprintf(err, errlen, "%s contradicts [subnet %s], whose %s is %s",
-			 inet_ntop(AF_INET, &have, h, sizeof h), subnet->arg,
-			 o->code == OPT_SUBNET_MASK ? "mask" : "broadcast address",
-			 inet_ntop(AF_INET, &want, w, sizeof w));
-		return -1;
-	default:
-		if (o->value < lease)
-			return 0;
-		snprintf(err, errlen, "%u s is not below the lease time of [subnet %s], %llu s "
-			 T_RULE, o->value, subnet->arg, (unsigned long long)lease);
-		return -1;
+	if (o->code == OPT_RENEWAL_TIME || o->code == OPT_REBINDING_TIME) {
+		snprintf(where, sizeof where, "[subnet %s]", subnet->arg);
+		return check_timer(o, (s->lease_time_ms ? s->lease_time_ms : d->lease_time_ms) / 1000,
+				   where, err, errlen);
 	}
+	want.s_addr = htonl(o->code == OPT_SUBNET_MASK ? mask : base | ~mask);
+	if (want.s_addr == have.s_addr)
+		return 0;
+	snprintf(err, errlen, "%s contradicts [subnet %s], whose %s is %s",
+		 inet_ntop(AF_INET, &have, h, sizeof h), subnet->arg,
+		 o->code == OPT_SUBNET_MASK ? "mask" : "broadcast address",
+		 inet_ntop(AF_INET, &want, w, sizeof w));
+	return -1;
 }
 
 /* o against every subnet sec reaches; T1 and T2 against [dhcpd]'s lease
@@ -101,12 +122,25 @@ static int check_one(const struct conf *conf, const struct conf_section *sec,
 		if (check_in_subnet(d, s, &net, o, err, errlen))
 			return -1;
 	}
-	if (reached || o->code == OPT_SUBNET_MASK || o->code == OPT_BROADCAST ||
-	    o->value < d->lease_time_ms / 1000)
+	if (reached || o->code == OPT_SUBNET_MASK || o->code == OPT_BROADCAST)
 		return 0;
-	snprintf(err, errlen, "%u s is not below [dhcpd]'s lease time, %llu s " T_RULE, o->value,
-		 (unsigned long long)(d->lease_time_ms / 1000));
-	return -1;
+	return check_timer(o, d->lease_time_ms / 1000, "[dhcpd]", err, errlen);
+}
+
+/* One of the four options, or false. */
+static bool derived_option(const struct conf_keyed_item *item, struct derived *o)
+{
+	uint8_t buf[DHCP_OPT_DATA_MAX];
+	size_t len;
+
+	*o = (struct derived){ .item = item };
+	if (dhcp_opt_parse_code(item->arg, &o->code, NULL, 0) ||
+	    (o->code != OPT_SUBNET_MASK && o->code != OPT_BROADCAST &&
+	     o->code != OPT_RENEWAL_TIME && o->code != OPT_REBINDING_TIME) ||
+	    dhcp_opt_parse_value(o->code, item->value, buf, sizeof buf, &len, NULL, 0) || len != 4)
+		return false;
+	o->value = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 | buf[3];
+	return true;
 }
 
 int suite_dhcpd_check_derived(const struct conf *conf, const struct conf_section *sec,
@@ -114,31 +148,34 @@ int suite_dhcpd_check_derived(const struct conf *conf, const struct conf_section
 			      size_t errlen)
 {
 	struct derived o, t1 = { 0 }, t2 = { 0 };
-	uint8_t buf[DHCP_OPT_DATA_MAX];
-	size_t len;
 
 	for (size_t i = 0; i < options->count; i++) {
-		o = (struct derived){ .item = &options->items[i] };
-		if (dhcp_opt_parse_code(o.item->arg, &o.code, NULL, 0) ||
-		    (o.code != OPT_SUBNET_MASK && o.code != OPT_BROADCAST &&
-		     o.code != OPT_RENEWAL_TIME && o.code != OPT_REBINDING_TIME) ||
-		    dhcp_opt_parse_value(o.code, o.item->value, buf, sizeof buf, &len, NULL, 0) ||
-		    len != 4)
+		if (!derived_option(&options->items[i], &o))
 			continue;
-		o.value = (uint32_t)buf[0] << 24 | (uint32_t)buf[1] << 16 | (uint32_t)buf[2] << 8 |
-			  buf[3];
-		if (check_one(conf, sec, &o, err, errlen)) {
-			*key = blame(&o);
-			return -1;
-		}
 		if (o.code == OPT_RENEWAL_TIME)
 			t1 = o;
 		else if (o.code == OPT_REBINDING_TIME)
 			t2 = o;
+		else if (check_one(conf, sec, &o, err, errlen))
+			goto blame;
 	}
-	if (!t1.item || !t2.item || t1.value < t2.value)
-		return 0;
-	*key = blame(&t2);
-	snprintf(err, errlen, "%u s is not above option 58's %u s " T_RULE, t2.value, t1.value);
+	if (t1.item && t2.item) {
+		t1.paired = t2.paired = true;
+		o = t2;
+		if (t1.value >= t2.value) {
+			snprintf(err, errlen, "%u s is not above option 58's %u s " T_RULE, t2.value,
+				 t1.value);
+			goto blame;
+		}
+	}
+	o = t1;
+	if (t1.item && check_one(conf, sec, &o, err, errlen))
+		goto blame;
+	o = t2;
+	if (t2.item && check_one(conf, sec, &o, err, errlen))
+		goto blame;
+	return 0;
+blame:
+	*key = blame(&o);
 	return -1;
 }

@@ -507,8 +507,8 @@ static void test_t1_t2_not_below_the_lease_are_refused(void **state)
 		  "pxe.ini:2: [dhcpd] option 58: 1800 s is not below the lease time of "
 		  "[subnet 10.78.0.0/24], 1800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
 	check_bad(SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n[class x]\narch = 7\n"
-		  "option 59 = 1800\n",
-		  "pxe.ini:7: [class x] option 59: 1800 s is not below the lease time of "
+		  "option 59 = 30000\n",
+		  "pxe.ini:7: [class x] option 59: 30000 s is not below the lease time of "
 		  "[subnet 10.78.0.0/24], 1800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
 	check_bad(SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n[host pc1]\n"
 		  "mac = 52:54:00:00:00:01\noption 58 = 1800\n",
@@ -517,6 +517,26 @@ static void test_t1_t2_not_below_the_lease_are_refused(void **state)
 	/* a host with an address gets its own subnet's lease only */
 	build(SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n[host pc1]\n"
 	      "mac = 52:54:00:00:00:01\naddress = 10.77.0.5\noption 58 = 1800\n");
+}
+
+/* Given alone, T1 or T2 goes out beside the other's default (half and 7/8
+ * of the lease), so it must keep its place beside that one. */
+static void test_t1_or_t2_alone_must_order_with_the_default_other(void **state)
+{
+	(void)state;
+	check_bad(SUBNET "lease_time = 1h\noption 58 = 3150\n",
+		  "pxe.ini:4: [subnet 10.77.0.0/24] option 58: 3150 s is not below "
+		  "[subnet 10.77.0.0/24]'s default T2, 7/8 of its lease time: 3150 s "
+		  "(RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad(SUBNET "lease_time = 1h\noption 59 = 1800\n",
+		  "pxe.ini:4: [subnet 10.77.0.0/24] option 59: 1800 s is not above "
+		  "[subnet 10.77.0.0/24]'s default T1, half its lease time: 1800 s "
+		  "(RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad("[dhcpd]\nmode = proxy\ninterface = eth0\noption 58 = 40000\n",
+		  "pxe.ini:4: [dhcpd] option 58: 40000 s is not below [dhcpd]'s default T2, 7/8 "
+		  "of its lease time: 37800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	build(SUBNET "lease_time = 1h\noption 58 = 3149\n");
+	build(SUBNET "lease_time = 1h\noption 59 = 1801\n");
 }
 
 static void test_t2_not_above_t1_is_refused(void **state)
@@ -949,6 +969,7 @@ int main(void)
 		T(test_subnet_bad_option_value),
 		T(test_option_26_is_checked_as_mtu),
 		T(test_t1_t2_not_below_the_lease_are_refused),
+		T(test_t1_or_t2_alone_must_order_with_the_default_other),
 		T(test_t2_not_above_t1_is_refused),
 		T(test_t1_t2_below_the_lease_are_sent_as_written),
 		T(test_mask_or_broadcast_contradicting_the_subnet_are_refused),
