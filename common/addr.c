@@ -299,6 +299,18 @@ void addr_to_sockaddr(const struct ip_addr *ip, uint16_t port, struct hostport *
 	}
 }
 
+bool addr_unmap_v4(struct ip_addr *ip)
+{
+	struct in_addr v4;
+
+	if (ip->family != AF_INET6 || !IN6_IS_ADDR_V4MAPPED(&ip->v6))
+		return false;
+	memcpy(&v4, &ip->v6.s6_addr[12], sizeof v4);
+	ip->family = AF_INET;
+	ip->v4 = v4;
+	return true;
+}
+
 int addr_from_sockaddr(const struct sockaddr *sa, struct ip_addr *ip, uint16_t *port)
 {
 	struct sockaddr_in sin;
@@ -314,14 +326,10 @@ int addr_from_sockaddr(const struct sockaddr *sa, struct ip_addr *ip, uint16_t *
 	} else if (sa->sa_family == AF_INET6) {
 		memcpy(&sin6, sa, sizeof sin6);
 		p = ntohs(sin6.sin6_port);
-		if (IN6_IS_ADDR_V4MAPPED(&sin6.sin6_addr)) {
-			/* A dual-stack socket's IPv4 client: compare and log it as IPv4. */
-			out.family = AF_INET;
-			memcpy(&out.v4, &sin6.sin6_addr.s6_addr[12], sizeof out.v4);
-		} else {
-			out.family = AF_INET6;
-			out.v6 = sin6.sin6_addr;
-		}
+		out.family = AF_INET6;
+		out.v6 = sin6.sin6_addr;
+		/* A dual-stack socket's IPv4 client: compare and log it as IPv4. */
+		addr_unmap_v4(&out);
 	} else {
 		return -EAFNOSUPPORT;
 	}

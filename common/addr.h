@@ -53,6 +53,9 @@ bool cidr_contains(const struct cidr *net, const struct ip_addr *ip);
 unsigned addr_max_prefix(int family);
 /* Clears the bits of ip past prefix; true when some were set. */
 bool addr_clear_host_bits(struct ip_addr *ip, unsigned prefix);
+/* An IPv4-mapped IPv6 address (::ffff:192.0.2.1, RFC 4291 §2.5.5.2) becomes
+ * the IPv4 address it stands for; true when it was one. */
+bool addr_unmap_v4(struct ip_addr *ip);
 void addr_to_sockaddr(const struct ip_addr *ip, uint16_t port, struct hostport *out);
 /* 0, or -EAFNOSUPPORT for a family other than AF_INET/AF_INET6.  IPv4-mapped
  * IPv6 addresses come out as IPv4. */

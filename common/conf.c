@@ -725,8 +725,9 @@ static void check_err(const struct conf *conf, const struct conf_section *sec,
 {
 	uint32_t origin = key ? conf_key_origin(sec, key) : CONF_FROM_DEFAULT;
 	char where[300], label[256];
+	const char *arg;
 
-	if (key && key_index(sec->def, key) < 0)
+	if (key && key_index(sec->def, key) < 0 && keyed_index(sec->def, key, &arg) < 0)
 		key = NULL;
 	if (origin == CONF_FROM_CMDLINE)
 		snprintf(where, sizeof where, "command line");
@@ -801,7 +802,15 @@ const struct conf_section *conf_next(const struct conf *conf, const char *name,
 
 uint32_t conf_key_origin(const struct conf_section *sec, const char *key)
 {
+	const struct conf_keyed_item *item;
+	const char *arg;
 	int k = key_index(sec->def, key);
 
-	return k < 0 ? CONF_FROM_DEFAULT : sec->key_lines[k];
+	if (k >= 0)
+		return sec->key_lines[k];
+	k = keyed_index(sec->def, key, &arg);
+	if (k < 0)
+		return CONF_FROM_DEFAULT;
+	item = keyed_find(&sec->def->keys[k], key_ptr(sec, (size_t)k), arg);
+	return item ? item->origin : CONF_FROM_DEFAULT;
 }

@@ -78,8 +78,9 @@ struct conf_section_def {
 	size_t size;			/* of the struct the keys point into */
 	const struct conf_key *keys;	/* terminated by an entry with name NULL */
 	/* Cross-key checks once file and flags are in.  On error: return -1,
-	 * write the message to err, and set *key to the key at fault (or NULL
-	 * for the section as a whole) so the message gets its FILE:LINE. */
+	 * write the message to err, and set *key to the key at fault ("option",
+	 * or one item as "option 58"; NULL for the section as a whole) so the
+	 * message gets its FILE:LINE. */
 	int (*check)(const struct conf *conf, const struct conf_section *sec,
 		     const char **key, char *err, size_t errlen);
 };
@@ -130,7 +131,8 @@ void *conf_get(const struct conf *conf, const char *name);
 /* Named sections in file order: prev NULL for the first; NULL after the last. */
 const struct conf_section *conf_next(const struct conf *conf, const char *name,
 				     const struct conf_section *prev);
-/* Where key of sec came from (CONF_FROM_*, or its line). */
+/* Where key of sec came from (CONF_FROM_*, or its line); for a CONF_KEYED
+ * key, "NAME ARG" names one item ("option 58"). */
 uint32_t conf_key_origin(const struct conf_section *sec, const char *key);
 
 #endif

@@ -24,6 +24,20 @@ static int mask_prefix(struct in_addr mask)
 	return n < 32 && (m << n) ? -1 : n;
 }
 
+/* Clients reach pxe-nfsd as IPv4 (its IPv6 sockets are IPV6_V6ONLY, and a
+ * mapped address is unmapped on arrival), so ::ffff:10.0.0.0/104 is written
+ * for 10.0.0.0/8 and becomes it.  -1 for a mapped address under a prefix
+ * shorter than the mapped block's 96 bits: no IPv4 network is meant. */
+static int unmap_net(struct cidr *net)
+{
+	if (!addr_unmap_v4(&net->addr))
+		return 0;
+	if (net->prefix < 96)
+		return -1;
+	net->prefix -= 96;
+	return 0;
+}
+
 static int parse_net(const char *s, struct export_host *h, char *err, size_t errlen)
 {
 	const char *slash = strchr(s, '/');
@@ -52,6 +66,9 @@ static int parse_net(const char *s, struct export_host *h, char *err, size_t err
 			    h->net.addr.family == AF_INET ? ", or a netmask such as 255.255.255.0" : "");
 	}
 	h->net.prefix = (unsigned)prefix;
+	if (unmap_net(&h->net))
+		return str_error(err, errlen, "'%s': an IPv4-mapped network needs a prefix of 96 or "
+			    "more; write it as IPv4, such as 10.0.0.0/8", s);
 	/* mountd compares the client under the mask, so 10.1.2.3/8 means 10/8 */
 	addr_clear_host_bits(&h->net.addr, h->net.prefix);
 	h->kind = EXPORT_HOST_NET;
@@ -172,6 +189,7 @@ int export_host_parse(const char *s, struct export_host *out, char *err, size_t 
 	} else if (strchr(s, ':') || only_digits_dots(s)) {
 		if (addr_parse_ip(s, AF_UNSPEC, &h.net.addr, why, sizeof why))
 			return str_error(err, errlen, "'%s': %s", s, why);
+		addr_unmap_v4(&h.net.addr);
 		h.net.prefix = addr_max_prefix(h.net.addr.family);
 		h.kind = EXPORT_HOST_ADDR;
 	} else if (wild_address(s)) {

@@ -155,6 +155,13 @@ bool suite_host_has_mac(const struct conf_section *host);
 int suite_host_client_id(const char *text, uint8_t *out, size_t outsz, char *err,
 			 size_t errlen);
 
+/* Options 1, 28, 58 and 59 of sec given by number, against what pxe-dhcpd
+ * derives on each subnet they reach (suite_conf_derived.c).  0, or -1 with
+ * a message and *key naming the item. */
+int suite_dhcpd_check_derived(const struct conf *conf, const struct conf_section *sec,
+			      const struct conf_keyed *options, const char **key, char *err,
+			      size_t errlen);
+
 /* What pxe-dhcpd needs of a config beyond the schema, which every daemon
  * reads whole: something to serve.  0, or -1 with a message (cli_spec.check). */
 int suite_dhcpd_check_servable(const struct conf *conf, char *err, size_t errlen);

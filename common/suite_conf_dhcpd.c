@@ -162,7 +162,8 @@ static int check_dhcpd(const struct conf *conf, const struct conf_section *sec,
 		*key = "lease_time";
 		return fail(err, errlen, "longer than max_lease_time");
 	}
-	if (check_lease_dir(conf, d, key, err, errlen))
+	if (check_lease_dir(conf, d, key, err, errlen) ||
+	    suite_dhcpd_check_derived(conf, sec, &d->options, key, err, errlen))
 		return -1;
 	return check_boot_name(d->boot_file, "boot_file", key, err, errlen) ||
 	       check_boot_name(d->boot_file_efi32, "boot_file_efi32", key, err, errlen) ||
@@ -263,7 +264,7 @@ static int check_subnet(const struct conf *conf, const struct conf_section *sec,
 	*key = "range";
 	if (check_ranges(s, &net, err, errlen))
 		return -1;
-	return 0;
+	return suite_dhcpd_check_derived(conf, sec, &s->options, key, err, errlen);
 }
 
 const struct conf_section_def suite_subnet_def = {
@@ -442,7 +443,9 @@ static int check_host(const struct conf *conf, const struct conf_section *sec,
 		}
 	}
 	*key = NULL;
-	return check_boot_name(h->boot_file, "boot_file", key, err, errlen);
+	if (check_boot_name(h->boot_file, "boot_file", key, err, errlen))
+		return -1;
+	return suite_dhcpd_check_derived(conf, sec, &h->options, key, err, errlen);
 }
 
 const struct conf_section_def suite_host_def = {
@@ -468,13 +471,14 @@ static int check_class(const struct conf *conf, const struct conf_section *sec,
 		       const char **key, char *err, size_t errlen)
 {
 	const struct conf_class *c = sec->data;
-	(void)conf;
 
 	if (!conf_str_set(c->vendor_class) && !conf_str_set(c->user_class) && !c->arch.count &&
 	    !c->subnets.count)
 		return fail(err, errlen,
 			    "a class needs vendor_class, user_class, arch or subnet to match clients");
-	return check_boot_name(c->boot_file, "boot_file", key, err, errlen);
+	if (check_boot_name(c->boot_file, "boot_file", key, err, errlen))
+		return -1;
+	return suite_dhcpd_check_derived(conf, sec, &c->options, key, err, errlen);
 }
 
 const struct conf_section_def suite_class_def = {

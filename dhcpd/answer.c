@@ -19,6 +19,26 @@ static int lease_times(struct dhcp_msg *reply, uint32_t secs)
 	return rc;
 }
 
+/* Configured options may set T1 and T2 (checked against the configured
+ * lease times); they stand when they keep §4.4.5's T1 < T2 < lease time for
+ * this lease, which a client may have asked to be shorter (option 51).
+ * Otherwise the defaults; and without a lease (an INFORM's ACK, a proxy's
+ * reply), neither. */
+static int lease_times_in_order(struct dhcp_msg *reply, bool lease, uint32_t secs)
+{
+	uint32_t t1, t2;
+
+	if (!lease) {
+		dhcp_msg_del(reply, OPT_RENEWAL_TIME);
+		dhcp_msg_del(reply, OPT_REBINDING_TIME);
+		return 0;
+	}
+	if (dhcp_msg_get_u32(reply, OPT_RENEWAL_TIME, &t1) &&
+	    dhcp_msg_get_u32(reply, OPT_REBINDING_TIME, &t2) && t1 < t2 && t2 < secs)
+		return 0;
+	return lease_times(reply, secs);
+}
+
 /* Table 3: a NAK carries the server id and a message, nothing else. */
 static int nak(struct dhcp_msg *reply, const struct dhcp_msg *req, const struct decision *d,
 	       struct in_addr server_id)
@@ -57,7 +77,9 @@ int answer_build(struct dhcp_msg *reply, const struct dhcp_msg *req,
 		return rc;
 	pxe_boot_choose(cfg, req, d->subnet, d->host, server_id, boot);
 	rc = pxe_reply_boot(reply, req, boot, false);
-	return rc ? rc : pxe_reply_options(reply, cfg, boot);
+	if (!rc)
+		rc = pxe_reply_options(reply, cfg, boot);
+	return rc ? rc : lease_times_in_order(reply, d->verdict != VERDICT_ACK_INFO, d->lease_secs);
 }
 
 int answer_proxy(struct dhcp_msg *reply, const struct dhcp_msg *req,
@@ -88,5 +110,7 @@ int answer_proxy(struct dhcp_msg *reply, const struct dhcp_msg *req,
 		rc = dhcp_msg_copy_opt(reply, req, OPT_CLIENT_UUID);
 	if (!rc)
 		rc = pxe_reply_boot(reply, req, boot, true);
-	return rc ? rc : pxe_reply_options(reply, cfg, boot);
+	if (!rc)
+		rc = pxe_reply_options(reply, cfg, boot);
+	return rc ? rc : lease_times_in_order(reply, false, 0);
 }

@@ -340,6 +340,33 @@ int export_table_load_ini(struct export_table *t, const struct conf *conf, char 
 	return rc;
 }
 
+/* exports_file's errors name FILE:LINE in it (-EINVAL); one it could not
+ * read is the config's, at the line (or flag) that names it. */
+static int load_exports_file(struct export_table *t, const struct conf *conf,
+			     const char *path, char *err, size_t errlen)
+{
+	const struct conf_section *sec;
+	uint32_t origin = CONF_FROM_DEFAULT;
+	char why[512];
+	int rc = export_table_load_file(t, path, why, sizeof why);
+
+	if (rc == 0)
+		return 0;
+	if (rc == -EINVAL) {
+		snprintf(err, errlen, "%s", why);
+		return rc;
+	}
+	for (sec = conf->sections; sec; sec = sec->next)
+		if (sec->def == &suite_nfsd_def)
+			origin = conf_key_origin(sec, "exports_file");
+	if (origin == CONF_FROM_CMDLINE)
+		snprintf(err, errlen, "command line: [nfsd] exports_file: %s", why);
+	else
+		where_err(err, errlen, rc, conf->path ? conf->path : "(built-in)", origin,
+			  "[nfsd] exports_file: %s", why);
+	return rc;
+}
+
 int export_table_load(struct export_table *t, const struct conf *conf, char *err, size_t errlen)
 {
 	const struct conf_nfsd *n = conf_get(conf, "nfsd");
@@ -349,7 +376,7 @@ int export_table_load(struct export_table *t, const struct conf *conf, char *err
 	export_table_init(&tmp);
 	rc = export_table_load_ini(&tmp, conf, err, errlen);
 	if (rc == 0 && n && conf_str_set(n->exports_file))
-		rc = export_table_load_file(&tmp, n->exports_file, err, errlen);
+		rc = load_exports_file(&tmp, conf, n->exports_file, err, errlen);
 	if (rc == 0)
 		rc = export_table_merge(t, &tmp, err, errlen);
 	export_table_free(&tmp);

@@ -281,6 +281,23 @@ def test_lease_time_from_subnet_and_capped_by_max_lease_time(lab):
     assert short.ack is not None and short.ack.lease_time in (600, 1800), short.ack
 
 
+def test_dhclient_gets_configured_t1_t2_and_a_short_lease_the_defaults(lab):
+    # RFC 2131 §4.4.5: T1 < T2 < lease time.  Options 58 and 59 as configured
+    # while they keep that order; a client asking for a lease shorter than
+    # the configured T2 gets half and 7/8 of its lease instead.
+    lab.config(subnets={None: {"option 58": "600", "option dhcp-rebinding-time": "1200"}})
+    lab.start()
+    res = lab.dhclient(lab.client(), request=["subnet-mask", "routers", "dhcp-lease-time",
+                                              "dhcp-renewal-time", "dhcp-rebinding-time"])
+    assert res.bound, res.describe()
+    assert res.lease_time == LEASE_TIME, res.describe()
+    assert (res.env.get("new_dhcp_renewal_time"),
+            res.env.get("new_dhcp_rebinding_time")) == ("600", "1200"), res.env
+    short = lab.py().dora(mac(0x23), extra={dc.OPT_LEASE_TIME: (1000).to_bytes(4, "big")})
+    assert short.ack is not None and short.ack.lease_time == 1000, short.ack
+    assert (dc.u32(short.ack.opt(58)), dc.u32(short.ack.opt(59))) == (500, 875), short.ack
+
+
 def test_restart_keeps_address_and_renewal_is_acked(lab):
     lab.config()
     lab.start()

@@ -214,6 +214,22 @@ def test_dhcpd_check_config_refuses_an_mtu_under_68_by_name_or_number(line, daem
                         "must be between 68 and 65535")
 
 
+@pytest.mark.parametrize("line, words", [
+    ("option 58 = 43200", ["option 58", "not below the lease time", "43200 s"]),
+    ("option dhcp-rebinding-time = 50000", ["option dhcp-rebinding-time", "not below"]),
+    ("option 1 = 255.255.255.0", ["option 1", "contradicts [subnet 127.0.0.0/8]", "255.0.0.0"]),
+    ("option 28 = 127.0.0.1", ["option 28", "broadcast address is 127.255.255.255"]),
+])
+def test_dhcpd_check_config_refuses_options_contradicting_the_lease_or_subnet(
+        line, words, daemons, make_config, tmp_path):
+    # RFC 2131 §4.4.5: T1 < T2 < lease time (12h by default); the mask and
+    # broadcast address are the [subnet] header's.
+    path = make_config(suite_config(tmp_path).replace(
+        "[subnet 127.0.0.0/8]\n", f"[subnet 127.0.0.0/8]\n{line}\n"))
+    cp = daemons.run("dhcpd", ["--check-config", "--config", path])
+    assert_one_error_at(cp, path, line_of(path, line), *words)
+
+
 def test_dhcpd_check_config_reports_a_repeated_option_at_its_second_line(daemons, make_config,
                                                                          tmp_path):
     # By number, then by name, with another option before both.

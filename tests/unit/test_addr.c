@@ -312,6 +312,23 @@ static void test_from_sockaddr_maps_v4_mapped_to_v4(void **state)
 	assert_int_equal(ip.family, AF_INET6);
 }
 
+static void test_unmap_v4_turns_only_mapped_addresses_into_ipv4(void **state)
+{
+	struct ip_addr ip = ip_ok("::ffff:192.0.2.9", AF_INET6);
+	char buf[ADDR_STRLEN];
+
+	(void)state;
+	assert_true(addr_unmap_v4(&ip));
+	assert_int_equal(ip.family, AF_INET);
+	assert_string_equal(addr_ip_str(&ip, buf), "192.0.2.9");
+	assert_false(addr_unmap_v4(&ip));
+	ip = ip_ok("::192.0.2.9", AF_INET6);	/* IPv4-compatible, not mapped */
+	assert_false(addr_unmap_v4(&ip));
+	assert_int_equal(ip.family, AF_INET6);
+	ip = ip_ok("2001:db8::ffff:192.0.2.9", AF_INET6);
+	assert_false(addr_unmap_v4(&ip));
+}
+
 static void test_from_sockaddr_rejects_other_families(void **state)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -382,6 +399,7 @@ int main(void)
 		cmocka_unit_test(test_hostport_rejects_bad_hosts),
 		cmocka_unit_test(test_hostport_family_is_enforced),
 		cmocka_unit_test(test_from_sockaddr_maps_v4_mapped_to_v4),
+		cmocka_unit_test(test_unmap_v4_turns_only_mapped_addresses_into_ipv4),
 		cmocka_unit_test(test_from_sockaddr_rejects_other_families),
 		cmocka_unit_test(test_to_sockaddr_round_trips),
 		cmocka_unit_test(test_ip_equal_compares_family_and_bytes),

@@ -1600,6 +1600,84 @@ static void test_answer_inform_ack(void **state)
 	assert_string_equal(str(opt_ip(&reply, OPT_ROUTER)), "10.77.0.1");
 }
 
+static const char timers_ini[] = "[dhcpd]\n" DHCPD_KEYS "option 58 = 600\noption 59 = 1200\n"
+	NETWORKS;
+
+/* Configured T1 and T2 go out as written when they keep RFC 2131 §4.4.5's
+ * T1 < T2 < lease time for the lease the client gets. */
+static void test_answer_sends_configured_t1_t2(void **state)
+{
+	struct dhcp_msg m;
+	struct decision d;
+
+	(void)state;
+	start(timers_ini);
+	msg(&m, DHCPDISCOVER, 1);
+	d = decide(&m);
+	expect(d, VERDICT_OFFER);
+	build_reply(&m, &d);
+	assert_int_equal(opt_u32(&reply, OPT_LEASE_TIME), 3600);
+	assert_int_equal(opt_u32(&reply, OPT_RENEWAL_TIME), 600);
+	assert_int_equal(opt_u32(&reply, OPT_REBINDING_TIME), 1200);
+}
+
+/* A client may ask for a lease shorter than the config was checked
+ * against (option 51, down to 60 s): the defaults then, not a T1 past the
+ * lease's end. */
+static void test_answer_shorter_lease_than_configured_t1_t2_gets_defaults(void **state)
+{
+	struct dhcp_msg m;
+	struct decision d;
+
+	(void)state;
+	start(timers_ini);
+	msg(&m, DHCPDISCOVER, 1);
+	assert_int_equal(dhcp_msg_set_u32(&m, OPT_LEASE_TIME, 1000), 0);
+	d = decide(&m);
+	expect(d, VERDICT_OFFER);
+	build_reply(&m, &d);
+	assert_int_equal(opt_u32(&reply, OPT_LEASE_TIME), 1000);
+	assert_int_equal(opt_u32(&reply, OPT_RENEWAL_TIME), 500);
+	assert_int_equal(opt_u32(&reply, OPT_REBINDING_TIME), 875);
+}
+
+/* §4.3.5: an INFORM's ACK has no lease, so no T1 or T2 either. */
+static void test_answer_inform_ack_drops_configured_t1_t2(void **state)
+{
+	struct dhcp_msg m;
+	struct decision d;
+
+	(void)state;
+	start(timers_ini);
+	msg(&m, DHCPINFORM, 9);
+	m.ciaddr = ip("10.77.0.55");
+	d = decide(&m);
+	expect(d, VERDICT_ACK_INFO);
+	build_reply(&m, &d);
+	assert_false(dhcp_msg_has(&reply, OPT_LEASE_TIME));
+	assert_false(dhcp_msg_has(&reply, OPT_RENEWAL_TIME));
+	assert_false(dhcp_msg_has(&reply, OPT_REBINDING_TIME));
+}
+
+/* A proxyDHCP reply hands out no lease (PXE 2.1 §2.2.4), so no T1 or T2. */
+static void test_answer_proxy_drops_configured_t1_t2(void **state)
+{
+	static const char pxe[] = "PXEClient:Arch:00000:UNDI:002001";
+	struct pxe_boot boot;
+	struct dhcp_msg m;
+
+	(void)state;
+	start("[dhcpd]\nmode = proxy\ninterface = eth0\noption 58 = 600\noption 59 = 1200\n"
+	      "option 66 = 10.77.0.1\n");
+	msg(&m, DHCPDISCOVER, 1);
+	assert_int_equal(dhcp_msg_set(&m, OPT_VENDOR_CLASS, pxe, strlen(pxe)), 0);
+	assert_int_equal(answer_proxy(&reply, &m, cfg, NULL, ip(SERVER), &boot), 0);
+	assert_string_equal(str(opt_ip(&reply, OPT_SERVER_ID)), SERVER);
+	assert_true(dhcp_msg_has(&reply, 66));
+	assert_false(dhcp_msg_has(&reply, OPT_RENEWAL_TIME));
+	assert_false(dhcp_msg_has(&reply, OPT_REBINDING_TIME));
+}
+
 /* RFC 6842: option 61 goes back as it came, in an OFFER and an ACK. */
 static void test_answer_echoes_client_id(void **state)
 {
@@ -1768,6 +1846,10 @@ int main(void)
 		T(test_answer_ack_to_renewing_keeps_ciaddr),
 		T(test_answer_nak_has_only_53_54_56),
 		T(test_answer_inform_ack),
+		T(test_answer_sends_configured_t1_t2),
+		T(test_answer_shorter_lease_than_configured_t1_t2_gets_defaults),
+		T(test_answer_inform_ack_drops_configured_t1_t2),
+		T(test_answer_proxy_drops_configured_t1_t2),
 		T(test_answer_echoes_client_id),
 		T(test_answer_relay_agent_option_copied),
 		T(test_answer_round_trips_through_the_codec),

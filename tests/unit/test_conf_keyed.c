@@ -76,6 +76,13 @@ static int host_check(const struct conf *conf, const struct conf_section *sec,
 	const struct t_host *h = sec->data;
 
 	(void)conf;
+	for (size_t i = 0; i < h->options.count; i++) {
+		if (strcmp(h->options.items[i].value, "blame") == 0) {
+			*key = "option 7";
+			snprintf(err, errlen, "blamed");
+			return -1;
+		}
+	}
 	if (h->options.count > 2) {
 		*key = "option";
 		snprintf(err, errlen, "at most two options");
@@ -411,6 +418,15 @@ static void test_check_blaming_option_points_at_its_first_line(void **state)
 	assert_string_equal(err.msg, "t.ini:3: [host pc1] option: at most two options");
 }
 
+/* A check may blame one item, "option 7": its own line, not the first. */
+static void test_check_blaming_one_option_points_at_its_line(void **state)
+{
+	(void)state;
+	load_ok("[host pc1]\noption 5 = a\noption 7 = blame\n");
+	assert_int_equal(conf_check(&conf, &err), -EINVAL);
+	assert_string_equal(err.msg, "t.ini:3: [host pc1] option 7: blamed");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -460,6 +476,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_misspelt_keyed_flag_is_no_key,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_flag_reaches_a_named_section, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_blaming_one_option_points_at_its_line,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_blaming_option_points_at_its_first_line,
 						setup, teardown),
 	};

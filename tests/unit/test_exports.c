@@ -735,6 +735,41 @@ static void test_match_v4_mapped_client_against_v4_patterns(void **state)
 	assert_false(opts_for(only(), "2001:db8::5", NULL).rw);
 }
 
+/* pxe-nfsd sees an IPv4 client as IPv4 (its IPv6 sockets are IPV6_V6ONLY,
+ * and a dual-stack socket's mapped address is unmapped on arrival), so a
+ * pattern in the mapped form means, and becomes, its IPv4 form. */
+static void test_v4_mapped_pattern_is_its_ipv4_form(void **state)
+{
+	(void)state;
+	assert_int_equal(host_of("::ffff:10.0.0.1").kind, EXPORT_HOST_ADDR);
+	assert_string_equal(host_str("::ffff:10.0.0.1"), "10.0.0.1");
+	assert_string_equal(host_str("::FFFF:10.0.0.0/104"), "10.0.0.0/8");
+	assert_string_equal(host_str("::ffff:10.1.2.3/120"), "10.1.2.0/24");
+	assert_string_equal(host_str("::ffff:0:0/96"), "0.0.0.0/0");
+	assert_true(match("::ffff:10.0.0.1", "10.0.0.1", NULL));
+	assert_false(match("::ffff:10.0.0.1", "10.0.0.2", NULL));
+	assert_true(match("::ffff:10.0.0.0/104", "10.9.9.9", NULL));
+	assert_false(match("::ffff:10.0.0.0/104", "11.0.0.1", NULL));
+	parse_ok("/srv ::ffff:10.77.0.0/120(rw)\n");
+	assert_true(allowed(only(), "10.77.0.9", NULL));
+	assert_true(opts_for(only(), "10.77.0.9", NULL).rw);
+	assert_string_equal(client_str(only(), 0), "10.77.0.0/24");
+}
+
+static void test_v4_mapped_pattern_is_the_same_client_as_ipv4(void **state)
+{
+	(void)state;
+	parse_bad("/srv 10.0.0.1(rw) ::ffff:10.0.0.1(ro)\n",
+		  "exports:1: '10.0.0.1' is already a client of /srv (line 1)");
+}
+
+static void test_v4_mapped_network_wider_than_ipv4_is_refused(void **state)
+{
+	(void)state;
+	host_bad("::ffff:10.0.0.0/64", "'::ffff:10.0.0.0/64': an IPv4-mapped network needs a "
+		 "prefix of 96 or more; write it as IPv4, such as 10.0.0.0/8");
+}
+
 static void test_match_names(void **state)
 {
 	(void)state;
@@ -1408,8 +1443,31 @@ static void test_ini_missing_exports_file(void **state)
 	ini_ok("[nfsd]\nexports_file = /nonexistent/pxesuite-test/exports\n[export /a]\n");
 	export_table_free(&table);
 	assert_int_equal(export_table_load(&table, &conf, err, sizeof err), -ENOENT);
-	assert_string_equal(err, "/nonexistent/pxesuite-test/exports: No such file or directory");
+	/* found by fuzz_suite_conf: the config's FILE:LINE, which names the file */
+	assert_string_equal(err, "pxe.ini:2: [nfsd] exports_file: /nonexistent/pxesuite-test/"
+			    "exports: No such file or directory");
 	assert_int_equal(table.count, 0);
+}
+
+static void test_unreadable_exports_file_named_by_a_flag(void **state)
+{
+	struct conf_error cerr;
+
+	(void)state;
+	ini_ok("");
+	assert_int_equal(conf_set(&conf, "nfsd", "exports_file", "/nonexistent/e", "--exports",
+				  &cerr), 0);
+	assert_int_equal(export_table_load(&table, &conf, err, sizeof err), -ENOENT);
+	assert_string_equal(err, "command line: [nfsd] exports_file: /nonexistent/e: No such "
+			    "file or directory");
+}
+
+static void test_exports_file_too_large(void **state)
+{
+	(void)state;
+	ini_ok("[nfsd]\nexports_file = /dev/zero\n");
+	assert_int_equal(export_table_load(&table, &conf, err, sizeof err), -EFBIG);
+	assert_non_null(strstr(err, "pxe.ini:2: [nfsd] exports_file: /dev/zero: larger than "));
 }
 
 /* ---------------------------------------------------------------- lookups */
@@ -1643,6 +1701,9 @@ int main(void)
 		T(test_host_kinds),
 		T(test_host_printed_back),
 		T(test_host_errors),
+		T(test_v4_mapped_pattern_is_its_ipv4_form),
+		T(test_v4_mapped_pattern_is_the_same_client_as_ipv4),
+		T(test_v4_mapped_network_wider_than_ipv4_is_refused),
 		T(test_match_ipv4),
 		T(test_match_ipv6),
 		T(test_match_v4_mapped_client_against_v4_patterns),
@@ -1688,6 +1749,8 @@ int main(void)
 		T(test_ini_and_file_duplicate_path),
 		T(test_ini_and_file_duplicate_fsid),
 		T(test_ini_missing_exports_file),
+		T(test_unreadable_exports_file_named_by_a_flag),
+		T(test_exports_file_too_large),
 		T(test_find_exact_and_normalized),
 		T(test_mount_walks_up_to_the_nearest_export),
 		T(test_mount_under_the_root_export),

@@ -489,6 +489,102 @@ static void test_option_26_is_checked_as_mtu(void **state)
 	      "option interface-mtu = 0xffff\n");
 }
 
+/* RFC 2131 §4.4.5: T1 < T2 < lease time, against the lease of every
+ * subnet an option can reach: its own [subnet]'s, a [host]'s address's,
+ * else every [subnet]'s. */
+static void test_t1_t2_not_below_the_lease_are_refused(void **state)
+{
+	(void)state;
+	check_bad(SUBNET "lease_time = 1h\noption 58 = 3600\n",
+		  "pxe.ini:4: [subnet 10.77.0.0/24] option 58: 3600 s is not below the lease "
+		  "time of [subnet 10.77.0.0/24], 3600 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	/* [dhcpd]'s lease_time (12h) is the subnet's when it sets none */
+	check_bad(SUBNET "option dhcp-rebinding-time = 50000\n",
+		  "pxe.ini:3: [subnet 10.77.0.0/24] option dhcp-rebinding-time: 50000 s is not "
+		  "below the lease time of [subnet 10.77.0.0/24], 43200 s (RFC 2131 §4.4.5: "
+		  "T1 < T2 < lease time)");
+	check_bad("[dhcpd]\noption 58 = 1800\n" SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n",
+		  "pxe.ini:2: [dhcpd] option 58: 1800 s is not below the lease time of "
+		  "[subnet 10.78.0.0/24], 1800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad(SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n[class x]\narch = 7\n"
+		  "option 59 = 30000\n",
+		  "pxe.ini:7: [class x] option 59: 30000 s is not below the lease time of "
+		  "[subnet 10.78.0.0/24], 1800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad(SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n[host pc1]\n"
+		  "mac = 52:54:00:00:00:01\noption 58 = 1800\n",
+		  "pxe.ini:7: [host pc1] option 58: 1800 s is not below the lease time of "
+		  "[subnet 10.78.0.0/24], 1800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	/* a host with an address gets its own subnet's lease only */
+	build(SUBNET "[subnet 10.78.0.0/24]\nlease_time = 30m\n[host pc1]\n"
+	      "mac = 52:54:00:00:00:01\naddress = 10.77.0.5\noption 58 = 1800\n");
+}
+
+/* Given alone, T1 or T2 goes out beside the other's default (half and 7/8
+ * of the lease), so it must keep its place beside that one. */
+static void test_t1_or_t2_alone_must_order_with_the_default_other(void **state)
+{
+	(void)state;
+	check_bad(SUBNET "lease_time = 1h\noption 58 = 3150\n",
+		  "pxe.ini:4: [subnet 10.77.0.0/24] option 58: 3150 s is not below "
+		  "[subnet 10.77.0.0/24]'s default T2, 7/8 of its lease time: 3150 s "
+		  "(RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad(SUBNET "lease_time = 1h\noption 59 = 1800\n",
+		  "pxe.ini:4: [subnet 10.77.0.0/24] option 59: 1800 s is not above "
+		  "[subnet 10.77.0.0/24]'s default T1, half its lease time: 1800 s "
+		  "(RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad("[dhcpd]\nmode = proxy\ninterface = eth0\noption 58 = 40000\n",
+		  "pxe.ini:4: [dhcpd] option 58: 40000 s is not below [dhcpd]'s default T2, 7/8 "
+		  "of its lease time: 37800 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	build(SUBNET "lease_time = 1h\noption 58 = 3149\n");
+	build(SUBNET "lease_time = 1h\noption 59 = 1801\n");
+}
+
+static void test_t2_not_above_t1_is_refused(void **state)
+{
+	(void)state;
+	check_bad(SUBNET "option 58 = 2000\noption 59 = 1000\n",
+		  "pxe.ini:4: [subnet 10.77.0.0/24] option 59: 1000 s is not above option 58's "
+		  "2000 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+	check_bad(SUBNET "option dhcp-rebinding-time = 1000\noption 58 = 1000\n",
+		  "pxe.ini:3: [subnet 10.77.0.0/24] option dhcp-rebinding-time: 1000 s is not "
+		  "above option 58's 1000 s (RFC 2131 §4.4.5: T1 < T2 < lease time)");
+}
+
+static void test_t1_t2_below_the_lease_are_sent_as_written(void **state)
+{
+	const struct dhcpd_opt *o;
+
+	(void)state;
+	build(SUBNET "lease_time = 1h\noption 58 = 600\noption 59 = 3000\n");
+	o = dhcpd_optset_get(&cfg->subnets[0].opts, 58);
+	assert_non_null(o);
+	assert_int_equal(o->len, 4);
+	assert_memory_equal(o->val, "\x00\x00\x02\x58", 4);
+}
+
+/* Options 1 and 28 are the [subnet] header's: by number they may only
+ * repeat it, in every subnet they reach. */
+static void test_mask_or_broadcast_contradicting_the_subnet_are_refused(void **state)
+{
+	(void)state;
+	check_bad(SUBNET "option 1 = 255.255.0.0\n",
+		  "pxe.ini:3: [subnet 10.77.0.0/24] option 1: 255.255.0.0 contradicts "
+		  "[subnet 10.77.0.0/24], whose mask is 255.255.255.0");
+	check_bad(SUBNET "option broadcast-address = 10.77.1.255\n",
+		  "pxe.ini:3: [subnet 10.77.0.0/24] option broadcast-address: 10.77.1.255 "
+		  "contradicts [subnet 10.77.0.0/24], whose broadcast address is 10.77.0.255");
+	check_bad("[dhcpd]\noption 1 = 255.255.255.0\n" SUBNET "[subnet 10.78.0.0/16]\n",
+		  "pxe.ini:2: [dhcpd] option 1: 255.255.255.0 contradicts [subnet 10.78.0.0/16], "
+		  "whose mask is 255.255.0.0");
+	check_bad(SUBNET "[class x]\narch = 7\noption 28 = 10.77.0.127\n",
+		  "pxe.ini:5: [class x] option 28: 10.77.0.127 contradicts [subnet 10.77.0.0/24], "
+		  "whose broadcast address is 10.77.0.255");
+	/* the same values are no contradiction; a host is checked in its subnet */
+	build(SUBNET "option 1 = 255.255.255.0\noption 28 = 10.77.0.255\n"
+	      "[subnet 10.78.0.0/16]\n[host pc1]\nmac = 52:54:00:00:00:01\n"
+	      "address = 10.78.0.5\noption subnet-mask = 255.255.0.0\n");
+}
+
 /* What the named keys take, their options take by number. */
 static void test_options_with_named_keys_take_their_values(void **state)
 {
@@ -872,6 +968,11 @@ int main(void)
 		T(test_server_owned_options_refused),
 		T(test_subnet_bad_option_value),
 		T(test_option_26_is_checked_as_mtu),
+		T(test_t1_t2_not_below_the_lease_are_refused),
+		T(test_t1_or_t2_alone_must_order_with_the_default_other),
+		T(test_t2_not_above_t1_is_refused),
+		T(test_t1_t2_below_the_lease_are_sent_as_written),
+		T(test_mask_or_broadcast_contradicting_the_subnet_are_refused),
 		T(test_options_with_named_keys_take_their_values),
 		T(test_bare_option_is_an_error),
 		T(test_option_flag_overrides_and_is_checked),
