@@ -1,5 +1,12 @@
 /* pxe-dhcpd's lease journal over lease_table.c's memory: appends batched into
- * one write and one sync, a torn tail cut off at open, compaction by a child. */
+ * one write and one sync, a torn tail cut off at open, compaction by a child.
+ *
+ * The journal's records are followed by room for the next ones: one line of
+ * spaces up to the end of the file, written and synced with the records that
+ * made it grow.  An append overwrites the start of that room and leaves the
+ * file's size alone, so its fdatasync has no new size to record: no journal
+ * commit on ext4, only the data (and the inode's block where it keeps the
+ * times in place, as ext4 without a journal does). */
 #include <config.h>
 
 #include <errno.h>
@@ -30,6 +37,9 @@
 #define JOURNAL_HEADER	"# pxe-dhcpd leases: see pxe-dhcpd(8)\n"
 #define OPEN_TRIES	8
 #define SNAPSHOT_BUF	65536
+/* A bigger step makes the syncs that grow the room (and write the inode)
+ * rarer, and the line of spaces that `tail` shows longer. */
+#define ROOM_STEP	LEASE_DB_ROOM_STEP
 /* Compaction is due when superseded records outnumber the live ones, plus
  * this many, so a small journal is not rewritten over and over. */
 #define COMPACT_SLACK	1000
@@ -64,6 +74,7 @@ struct lease_db {
 	char *dir;
 	int fd;
 	off_t size;		/* journal bytes that end with a whole record */
+	off_t end;		/* the file's size: past size, room (spaces, '\n') */
 	bool cut_pending;	/* a failed write left bytes past size */
 	bool dir_unsynced;	/* a rename over the journal not yet durable */
 	size_t records;		/* record lines in the journal */
@@ -136,13 +147,13 @@ static void outbuf_clear(struct outbuf *b)
 	}
 }
 
-static int write_all(int fd, const char *data, size_t len)
+static int write_at(int fd, const char *data, size_t len, off_t off)
 {
 	ssize_t n;
 
 	while (len > 0) {
 		count_io('w');
-		n = write(fd, data, len);
+		n = pwrite(fd, data, len, off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -150,6 +161,7 @@ static int write_all(int fd, const char *data, size_t len)
 		if (n == 0)
 			return -EIO;
 		data += n;
+		off += n;
 		len -= (size_t)n;
 	}
 	return 0;
@@ -182,13 +194,41 @@ static int sync_dir(struct lease_db *db)
 static int cut_back(struct lease_db *db)
 {
 	db->cut_pending = ftruncate(db->fd, db->size) < 0;
-	return db->cut_pending ? -errno : 0;
+	if (db->cut_pending)
+		return -errno;
+	db->end = db->size;
+	return 0;
 }
 
-/* Appends whole records and makes them durable, or leaves the journal as
- * it was.  fdatasync is not retried over the same bytes: after a failed
- * sync the kernel may have dropped them and still report the next one as
- * a success, so they are written again. */
+/* The records, and when they do not fit in the room, new room after them up
+ * to the next ROOM_STEP: one write either way. */
+static int write_records(struct lease_db *db, const char *data, size_t len)
+{
+	off_t need = db->size + (off_t)len;
+	size_t room;
+	char *buf;
+	int rc;
+
+	if (need <= db->end)
+		return write_at(db->fd, data, len, db->size);
+	room = (size_t)((need / ROOM_STEP + 1) * ROOM_STEP - need);
+	buf = malloc(len + room);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, data, len);
+	memset(buf + len, ' ', room - 1);
+	buf[len + room - 1] = '\n';
+	rc = write_at(db->fd, buf, len + room, db->size);
+	free(buf);
+	if (rc == 0)
+		db->end = need + (off_t)room;
+	return rc;
+}
+
+/* Appends whole records and makes them durable, or leaves the journal
+ * ending with the last whole record.  fdatasync is not retried over the
+ * same bytes: after a failed sync the kernel may have dropped them and
+ * still report the next one as a success, so they are written again. */
 static int journal_append(struct lease_db *db, const char *data, size_t len)
 {
 	int rc = 0;
@@ -196,7 +236,7 @@ static int journal_append(struct lease_db *db, const char *data, size_t len)
 	if (db->cut_pending)
 		rc = cut_back(db);
 	if (rc == 0)
-		rc = write_all(db->fd, data, len);
+		rc = write_records(db, data, len);
 	if (rc == 0)
 		rc = sync_data(db->fd);
 	if (rc == 0 && db->dir_unsynced)
@@ -269,30 +309,60 @@ static size_t line_len(const struct reader *r)
 	return nl ? (size_t)(nl - p) + 1 : left;
 }
 
-static bool blank_or_comment(const uint8_t *p, size_t n)
+static size_t blank_prefix(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
+	return i;
+}
+
+static bool blank_or_comment(const uint8_t *p, size_t n)
+{
+	size_t i = blank_prefix(p, n);
+
 	return i == n || p[i] == '#';
 }
 
-/* One line of the journal into memory.  -EINVAL with *why for a line that
- * is not a good record, comment or blank. */
-static int load_line(struct lease_db *db, struct reader *r, const char **why)
+/* Only blank lines from r on: the room, where a torn record may lie. */
+static bool only_room_left(const struct reader *r)
+{
+	struct reader peek = *r;
+	size_t left = reader_left(r);
+	const uint8_t *p = read_ptr(&peek, left);
+	size_t i = 0;
+
+	while (p && i < left) {
+		i += blank_prefix(p + i, left - i);
+		if (i < left && p[i] != '\n')
+			return false;
+		i++;
+	}
+	return true;
+}
+
+/* One line of the journal into memory; *blank says whether it was a blank
+ * line.  -EINVAL with *why for a line that is not a good record, comment or
+ * blank. */
+static int load_line(struct lease_db *db, struct reader *r, bool *blank, const char **why)
 {
 	char line[LEASE_RECORD_MAX];
 	size_t n = line_len(r);
 	const uint8_t *p = read_ptr(r, n);
+	size_t len = p && n > 0 && p[n - 1] == '\n' ? n - 1 : n;
 	struct lease l;
 	int rc;
 
-	if (!p || n == 0 || p[n - 1] != '\n') {
+	/* blank: the room, whose last newline a crash while it grew may lose */
+	*blank = p && blank_prefix(p, len) == len;
+	if (*blank)
+		return 0;
+	if (len == n) {
 		*why = "no newline at its end";
 		return -EINVAL;
 	}
-	n--;
+	n = len;
 	if (blank_or_comment(p, n))
 		return 0;
 	*why = "not a lease record";
@@ -312,14 +382,14 @@ static int load_line(struct lease_db *db, struct reader *r, const char **why)
 	return 0;
 }
 
-/* A crash while records were appended leaves at most the last line torn:
- * it was never acknowledged, so it goes. */
-static int cut_torn(struct lease_db *db, size_t at, unsigned lineno, const char *why,
-		    char *err, size_t errlen)
+/* A crash while records were appended leaves at most the last record torn,
+ * maybe followed by room: it was never acknowledged, so it goes. */
+static int cut_torn(struct lease_db *db, unsigned lineno, const char *why, char *err,
+		    size_t errlen)
 {
 	int rc;
 
-	db->size = (off_t)at;
+	db->end = db->size;
 	rc = ftruncate(db->fd, db->size) < 0 ? -errno : sync_data(db->fd);
 	if (rc < 0) {
 		str_message(err, errlen, "%s: cutting off a torn last record: %s", db->path,
@@ -331,33 +401,38 @@ static int cut_torn(struct lease_db *db, size_t at, unsigned lineno, const char 
 	return 0;
 }
 
+/* Loads every line; db->size becomes the end of the last line that is not
+ * blank, where the next records go: the blank lines after it are room. */
 static int load_map(struct lease_db *db, const uint8_t *map, size_t size, unsigned *torn,
 		    char *err, size_t errlen)
 {
 	struct reader r = reader_init(map, size);
 	unsigned lineno = 0;
 	const char *why = NULL;
-	size_t at;
+	bool blank = false;
 	int rc;
 
+	db->size = 0;
 	while (reader_left(&r) > 0) {
-		at = reader_offset(&r);
 		lineno++;
-		rc = load_line(db, &r, &why);
+		rc = load_line(db, &r, &blank, &why);
 		if (rc == -ENOMEM) {
 			str_message(err, errlen, "%s:%u: out of memory", db->path, lineno);
 			return rc;
 		}
-		if (rc == 0)
+		if (rc == 0) {
+			if (!blank)
+				db->size = (off_t)reader_offset(&r);
 			continue;
-		if (reader_left(&r) > 0) {
+		}
+		if (!only_room_left(&r)) {
 			str_message(err, errlen, "%s:%u: %s, and not on the last line, where a crash "
 			    "would leave it: was the file edited by hand? Fix or delete that line",
 			    db->path, lineno, why);
 			return -EINVAL;
 		}
 		*torn = 1;
-		return cut_torn(db, at, lineno, why, err, errlen);
+		return cut_torn(db, lineno, why, err, errlen);
 	}
 	return 0;
 }
@@ -373,7 +448,7 @@ static int journal_load(struct lease_db *db, unsigned *torn, char *err, size_t e
 		str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 		return rc;
 	}
-	db->size = st.st_size;
+	db->size = db->end = st.st_size;
 	if (st.st_size > 0) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, db->fd, 0);
 		if (map == MAP_FAILED) {
@@ -406,7 +481,7 @@ static int journal_open(struct lease_db *db, char *err, size_t errlen)
 	int i, rc;
 
 	for (i = 0; i < OPEN_TRIES; i++) {
-		db->fd = open(db->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		db->fd = open(db->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (db->fd < 0) {
 			rc = -errno;
 			str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
@@ -547,15 +622,17 @@ static int write_snapshot(int fd, const struct lease **leases, size_t n)
 	char buf[SNAPSHOT_BUF];
 	struct writer w = writer_init(buf, sizeof buf);
 	char line[LEASE_RECORD_MAX];
+	off_t off = 0;
 	size_t i;
 	int rc;
 
 	write_bytes(&w, JOURNAL_HEADER, strlen(JOURNAL_HEADER));
 	for (i = 0; i < n; i++) {
 		if (writer_left(&w) < LEASE_RECORD_MAX + 1) {
-			rc = write_all(fd, buf, writer_len(&w));
+			rc = write_at(fd, buf, writer_len(&w), off);
 			if (rc < 0)
 				return rc;
+			off += (off_t)writer_len(&w);
 			w = writer_init(buf, sizeof buf);
 		}
 		if (lease_record_format(leases[i], line, sizeof line) < 0)
@@ -563,7 +640,7 @@ static int write_snapshot(int fd, const struct lease **leases, size_t n)
 		write_bytes(&w, line, strlen(line));
 		write_u8(&w, '\n');
 	}
-	return write_all(fd, buf, writer_len(&w));
+	return write_at(fd, buf, writer_len(&w), off);
 }
 
 /* In the forked child, over its copy of memory: the snapshot into PATH.new,
@@ -634,13 +711,13 @@ static int install_new(struct lease_db *db)
 	struct stat st;
 	int fd, rc = 0;
 
-	fd = open(db->newpath, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
+	fd = open(db->newpath, O_RDWR | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return -errno;
 	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0)
 		rc = -errno;
 	if (rc == 0)
-		rc = write_all(fd, c->since.data, c->since.len);
+		rc = write_at(fd, c->since.data, c->since.len, st.st_size);
 	if (rc == 0)
 		rc = sync_data(fd);
 	if (rc == 0 && rename(db->newpath, db->path) < 0)
@@ -651,7 +728,7 @@ static int install_new(struct lease_db *db)
 	}
 	close(db->fd);
 	db->fd = fd;
-	db->size = st.st_size + (off_t)c->since.len;
+	db->size = db->end = st.st_size + (off_t)c->since.len;
 	db->cut_pending = false;
 	db->dir_unsynced = true;
 	/* what the new file left out leaves memory too: a restart finds what
