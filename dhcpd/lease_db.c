@@ -1,78 +1,41 @@
 /* pxe-dhcpd's lease journal over lease_table.c's memory: appends batched into
- * one write and one sync, a torn tail cut off at open, compaction by a child. */
+ * one write and one sync, a torn tail cut off at open (compaction is in
+ * lease_compact.c).
+ *
+ * The journal's records are followed by room for the next ones: one line of
+ * spaces up to the end of the file, written and synced with the records that
+ * made it grow.  An append overwrites the start of that room and leaves the
+ * file's size alone, so its fdatasync has no new size to record: no journal
+ * commit on ext4, only the data (and the inode's block where it keeps the
+ * times in place, as ext4 without a journal does). */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "lease_db.h"
+#include "lease_db_impl.h"
 #include "lease_record.h"
 #include "lease_table.h"
 #include "log.h"
 #include "str.h"
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434	/* the same number on every architecture */
-#endif
-
-#define JOURNAL_HEADER	"# pxe-dhcpd leases: see pxe-dhcpd(8)\n"
 #define OPEN_TRIES	8
-#define SNAPSHOT_BUF	65536
-/* Compaction is due when superseded records outnumber the live ones, plus
- * this many, so a small journal is not rewritten over and over. */
-#define COMPACT_SLACK	1000
-/* RFC 2131 §4.3.1: a client is offered its previous address again, from
- * its expired or released binding, when that address is still free.  Such
- * leases are kept for a week after they end; compaction drops older ones. */
-#define KEEP_ENDED	(7 * 24 * 3600)
+/* A bigger step makes the syncs that grow the room (and write the inode)
+ * rarer, and the line of spaces that `tail` shows longer. */
+#define ROOM_STEP	LEASE_DB_ROOM_STEP
 
 /* Tests define this to count the journal's writes ('w') and syncs ('s');
  * in the daemon it is a null weak reference. */
 void lease_db_test_io(int what) __attribute__((weak));
-
-struct outbuf {
-	char *data;
-	size_t len;
-	size_t cap;
-};
-
-struct compaction {
-	pid_t pid;		/* 0 when none runs */
-	int pidfd;
-	uint64_t seq;		/* leases put after this are not in the snapshot */
-	int64_t cutoff;		/* leases that ended before this are left out */
-	struct outbuf since;	/* records committed after the fork */
-	size_t since_records;
-	int err;		/* since could not hold them all */
-};
-
-struct lease_db {
-	char *path;
-	char *newpath;		/* PATH.new: compaction's output */
-	char *dir;
-	int fd;
-	off_t size;		/* journal bytes that end with a whole record */
-	bool cut_pending;	/* a failed write left bytes past size */
-	bool dir_unsynced;	/* a rename over the journal not yet durable */
-	size_t records;		/* record lines in the journal */
-
-	struct lease_table *leases;
-	struct outbuf queue;	/* records put and not yet durable */
-	size_t queued;
-	struct compaction compact;
-};
 
 static void count_io(int what)
 {
@@ -113,7 +76,7 @@ size_t lease_db_count(const struct lease_db *db)
 
 /* ---------------------------------------------------------------- file I/O */
 
-static int outbuf_add(struct outbuf *b, const void *data, size_t len)
+int lease_db_buf_add(struct lease_db_buf *b, const void *data, size_t len)
 {
 	size_t cap = b->cap ? b->cap : 4096;
 	char *p;
@@ -133,7 +96,7 @@ static int outbuf_add(struct outbuf *b, const void *data, size_t len)
 }
 
 /* Empties the buffer, letting go of memory a burst left behind. */
-static void outbuf_clear(struct outbuf *b)
+static void buf_clear(struct lease_db_buf *b)
 {
 	b->len = 0;
 	if (b->cap > 1 << 20) {
@@ -143,13 +106,13 @@ static void outbuf_clear(struct outbuf *b)
 	}
 }
 
-static int write_all(int fd, const char *data, size_t len)
+int lease_db_write_at(int fd, const char *data, size_t len, off_t off)
 {
 	ssize_t n;
 
 	while (len > 0) {
 		count_io('w');
-		n = write(fd, data, len);
+		n = pwrite(fd, data, len, off);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -157,19 +120,19 @@ static int write_all(int fd, const char *data, size_t len)
 		if (n == 0)
 			return -EIO;
 		data += n;
+		off += n;
 		len -= (size_t)n;
 	}
 	return 0;
 }
 
-static int sync_data(int fd)
+int lease_db_sync_data(int fd)
 {
 	count_io('s');
 	return fdatasync(fd) < 0 ? -errno : 0;
 }
 
-/* A file created or renamed is durable only once its directory is. */
-static int sync_dir(struct lease_db *db)
+int lease_db_sync_dir(struct lease_db *db)
 {
 	int fd = open(db->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	int rc;
@@ -189,13 +152,41 @@ static int sync_dir(struct lease_db *db)
 static int cut_back(struct lease_db *db)
 {
 	db->cut_pending = ftruncate(db->fd, db->size) < 0;
-	return db->cut_pending ? -errno : 0;
+	if (db->cut_pending)
+		return -errno;
+	db->end = db->size;
+	return 0;
 }
 
-/* Appends whole records and makes them durable, or leaves the journal as
- * it was.  fdatasync is not retried over the same bytes: after a failed
- * sync the kernel may have dropped them and still report the next one as
- * a success, so they are written again. */
+/* The records, and when they do not fit in the room, new room after them up
+ * to the next ROOM_STEP: one write either way. */
+static int write_records(struct lease_db *db, const char *data, size_t len)
+{
+	off_t need = db->size + (off_t)len;
+	size_t room;
+	char *buf;
+	int rc;
+
+	if (need <= db->end)
+		return lease_db_write_at(db->fd, data, len, db->size);
+	room = (size_t)((need / ROOM_STEP + 1) * ROOM_STEP - need);
+	buf = malloc(len + room);
+	if (!buf)
+		return -ENOMEM;
+	memcpy(buf, data, len);
+	memset(buf + len, ' ', room - 1);
+	buf[len + room - 1] = '\n';
+	rc = lease_db_write_at(db->fd, buf, len + room, db->size);
+	free(buf);
+	if (rc == 0)
+		db->end = need + (off_t)room;
+	return rc;
+}
+
+/* Appends whole records and makes them durable, or leaves the journal
+ * ending with the last whole record.  fdatasync is not retried over the
+ * same bytes: after a failed sync the kernel may have dropped them and
+ * still report the next one as a success, so they are written again. */
 static int journal_append(struct lease_db *db, const char *data, size_t len)
 {
 	int rc = 0;
@@ -203,11 +194,11 @@ static int journal_append(struct lease_db *db, const char *data, size_t len)
 	if (db->cut_pending)
 		rc = cut_back(db);
 	if (rc == 0)
-		rc = write_all(db->fd, data, len);
+		rc = write_records(db, data, len);
 	if (rc == 0)
-		rc = sync_data(db->fd);
+		rc = lease_db_sync_data(db->fd);
 	if (rc == 0 && db->dir_unsynced)
-		rc = sync_dir(db);
+		rc = lease_db_sync_dir(db);
 	if (rc < 0) {
 		cut_back(db);
 		return rc;
@@ -231,7 +222,7 @@ int lease_db_put(struct lease_db *db, const struct lease *l)
 		return -EINVAL;
 	len = strlen(line);
 	line[len++] = '\n';
-	if (lease_table_reserve(db->leases) < 0 || outbuf_add(&db->queue, line, len) < 0)
+	if (lease_table_reserve(db->leases) < 0 || lease_db_buf_add(&db->queue, line, len) < 0)
 		return -ENOMEM;
 	lease_table_store(db->leases, &canon);
 	db->queued++;
@@ -240,7 +231,6 @@ int lease_db_put(struct lease_db *db, const struct lease *l)
 
 int lease_db_commit(struct lease_db *db)
 {
-	struct compaction *c = &db->compact;
 	int rc;
 
 	if (db->queued == 0)
@@ -249,12 +239,9 @@ int lease_db_commit(struct lease_db *db)
 	if (rc < 0)
 		return rc;
 	db->records += db->queued;
-	if (c->pid > 0 && c->err == 0) {
-		c->err = outbuf_add(&c->since, db->queue.data, db->queue.len);
-		c->since_records += db->queued;
-	}
+	lease_db_compact_note(db, &db->queue, db->queued);
 	db->queued = 0;
-	outbuf_clear(&db->queue);
+	buf_clear(&db->queue);
 	return 0;
 }
 
@@ -276,30 +263,60 @@ static size_t line_len(const struct reader *r)
 	return nl ? (size_t)(nl - p) + 1 : left;
 }
 
-static bool blank_or_comment(const uint8_t *p, size_t n)
+static size_t blank_prefix(const uint8_t *p, size_t n)
 {
 	size_t i = 0;
 
 	while (i < n && (p[i] == ' ' || p[i] == '\t'))
 		i++;
+	return i;
+}
+
+static bool blank_or_comment(const uint8_t *p, size_t n)
+{
+	size_t i = blank_prefix(p, n);
+
 	return i == n || p[i] == '#';
 }
 
-/* One line of the journal into memory.  -EINVAL with *why for a line that
- * is not a good record, comment or blank. */
-static int load_line(struct lease_db *db, struct reader *r, const char **why)
+/* Only blank lines from r on: the room, where a torn record may lie. */
+static bool only_room_left(const struct reader *r)
+{
+	struct reader peek = *r;
+	size_t left = reader_left(r);
+	const uint8_t *p = read_ptr(&peek, left);
+	size_t i = 0;
+
+	while (p && i < left) {
+		i += blank_prefix(p + i, left - i);
+		if (i < left && p[i] != '\n')
+			return false;
+		i++;
+	}
+	return true;
+}
+
+/* One line of the journal into memory; *blank says whether it was a blank
+ * line.  -EINVAL with *why for a line that is not a good record, comment or
+ * blank. */
+static int load_line(struct lease_db *db, struct reader *r, bool *blank, const char **why)
 {
 	char line[LEASE_RECORD_MAX];
 	size_t n = line_len(r);
 	const uint8_t *p = read_ptr(r, n);
+	size_t len = p && n > 0 && p[n - 1] == '\n' ? n - 1 : n;
 	struct lease l;
 	int rc;
 
-	if (!p || n == 0 || p[n - 1] != '\n') {
+	/* blank: the room, whose last newline a crash while it grew may lose */
+	*blank = p && blank_prefix(p, len) == len;
+	if (*blank)
+		return 0;
+	if (len == n) {
 		*why = "no newline at its end";
 		return -EINVAL;
 	}
-	n--;
+	n = len;
 	if (blank_or_comment(p, n))
 		return 0;
 	*why = "not a lease record";
@@ -319,15 +336,15 @@ static int load_line(struct lease_db *db, struct reader *r, const char **why)
 	return 0;
 }
 
-/* A crash while records were appended leaves at most the last line torn:
- * it was never acknowledged, so it goes. */
-static int cut_torn(struct lease_db *db, size_t at, unsigned lineno, const char *why,
-		    char *err, size_t errlen)
+/* A crash while records were appended leaves at most the last record torn,
+ * maybe followed by room: it was never acknowledged, so it goes. */
+static int cut_torn(struct lease_db *db, unsigned lineno, const char *why, char *err,
+		    size_t errlen)
 {
 	int rc;
 
-	db->size = (off_t)at;
-	rc = ftruncate(db->fd, db->size) < 0 ? -errno : sync_data(db->fd);
+	db->end = db->size;
+	rc = ftruncate(db->fd, db->size) < 0 ? -errno : lease_db_sync_data(db->fd);
 	if (rc < 0) {
 		str_message(err, errlen, "%s: cutting off a torn last record: %s", db->path,
 		    strerror(-rc));
@@ -338,33 +355,38 @@ static int cut_torn(struct lease_db *db, size_t at, unsigned lineno, const char 
 	return 0;
 }
 
+/* Loads every line; db->size becomes the end of the last line that is not
+ * blank, where the next records go: the blank lines after it are room. */
 static int load_map(struct lease_db *db, const uint8_t *map, size_t size, unsigned *torn,
 		    char *err, size_t errlen)
 {
 	struct reader r = reader_init(map, size);
 	unsigned lineno = 0;
 	const char *why = NULL;
-	size_t at;
+	bool blank = false;
 	int rc;
 
+	db->size = 0;
 	while (reader_left(&r) > 0) {
-		at = reader_offset(&r);
 		lineno++;
-		rc = load_line(db, &r, &why);
+		rc = load_line(db, &r, &blank, &why);
 		if (rc == -ENOMEM) {
 			str_message(err, errlen, "%s:%u: out of memory", db->path, lineno);
 			return rc;
 		}
-		if (rc == 0)
+		if (rc == 0) {
+			if (!blank)
+				db->size = (off_t)reader_offset(&r);
 			continue;
-		if (reader_left(&r) > 0) {
+		}
+		if (!only_room_left(&r)) {
 			str_message(err, errlen, "%s:%u: %s, and not on the last line, where a crash "
 			    "would leave it: was the file edited by hand? Fix or delete that line",
 			    db->path, lineno, why);
 			return -EINVAL;
 		}
 		*torn = 1;
-		return cut_torn(db, at, lineno, why, err, errlen);
+		return cut_torn(db, lineno, why, err, errlen);
 	}
 	return 0;
 }
@@ -380,7 +402,7 @@ static int journal_load(struct lease_db *db, unsigned *torn, char *err, size_t e
 		str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 		return rc;
 	}
-	db->size = st.st_size;
+	db->size = db->end = st.st_size;
 	if (st.st_size > 0) {
 		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, db->fd, 0);
 		if (map == MAP_FAILED) {
@@ -396,9 +418,9 @@ static int journal_load(struct lease_db *db, unsigned *torn, char *err, size_t e
 	if (db->size > 0)
 		return 0;
 	/* a new journal: its header, and its name in the directory, durable */
-	rc = journal_append(db, JOURNAL_HEADER, strlen(JOURNAL_HEADER));
+	rc = journal_append(db, LEASE_DB_HEADER, strlen(LEASE_DB_HEADER));
 	if (rc == 0)
-		rc = sync_dir(db);
+		rc = lease_db_sync_dir(db);
 	if (rc < 0)
 		str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
 	return rc;
@@ -413,7 +435,7 @@ static int journal_open(struct lease_db *db, char *err, size_t errlen)
 	int i, rc;
 
 	for (i = 0; i < OPEN_TRIES; i++) {
-		db->fd = open(db->path, O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+		db->fd = open(db->path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 		if (db->fd < 0) {
 			rc = -errno;
 			str_message(err, errlen, "%s: %s", db->path, strerror(-rc));
@@ -446,6 +468,21 @@ static char *dir_of(const char *path)
 	if (slash == path)
 		return strdup("/");
 	return strndup(path, (size_t)(slash - path));
+}
+
+void lease_db_close(struct lease_db *db)
+{
+	if (!db)
+		return;
+	lease_db_compact_abort(db);
+	if (db->fd >= 0)
+		close(db->fd);
+	lease_table_free(db->leases);
+	free(db->queue.data);
+	free(db->path);
+	free(db->newpath);
+	free(db->dir);
+	free(db);
 }
 
 static struct lease_db *db_new(const char *path)
@@ -494,196 +531,4 @@ int lease_db_open(const char *path, struct lease_db **out, unsigned *skipped,
 		*skipped = torn;
 	*out = db;
 	return 0;
-}
-
-/* ---------------------------------------------------------------- compaction */
-
-/* -ECHILD if someone else reaped it (a waitpid(-1) elsewhere): then its
- * exit status is lost, and so is any proof that PATH.new is complete. */
-static int reap(pid_t pid, int *status)
-{
-	while (waitpid(pid, status, 0) < 0)
-		if (errno != EINTR)
-			return -errno;
-	return 0;
-}
-
-static void compaction_end(struct lease_db *db)
-{
-	struct compaction *c = &db->compact;
-
-	close(c->pidfd);
-	c->pidfd = -1;
-	c->pid = 0;
-	free(c->since.data);
-	memset(&c->since, 0, sizeof c->since);
-	c->since_records = 0;
-	c->err = 0;
-}
-
-void lease_db_close(struct lease_db *db)
-{
-	int status;
-
-	if (!db)
-		return;
-	if (db->compact.pid > 0) {
-		kill(db->compact.pid, SIGKILL);
-		reap(db->compact.pid, &status);
-		unlink(db->newpath);
-		compaction_end(db);
-	}
-	if (db->fd >= 0)
-		close(db->fd);
-	lease_table_free(db->leases);
-	free(db->queue.data);
-	free(db->path);
-	free(db->newpath);
-	free(db->dir);
-	free(db);
-}
-
-bool lease_db_compact_due(const struct lease_db *db)
-{
-	return db->compact.pid == 0 &&
-	       db->records > 2 * lease_table_count(db->leases) + COMPACT_SLACK;
-}
-
-static int write_snapshot(int fd, const struct lease **leases, size_t n)
-{
-	char buf[SNAPSHOT_BUF];
-	struct writer w = writer_init(buf, sizeof buf);
-	char line[LEASE_RECORD_MAX];
-	size_t i;
-	int rc;
-
-	write_bytes(&w, JOURNAL_HEADER, strlen(JOURNAL_HEADER));
-	for (i = 0; i < n; i++) {
-		if (writer_left(&w) < LEASE_RECORD_MAX + 1) {
-			rc = write_all(fd, buf, writer_len(&w));
-			if (rc < 0)
-				return rc;
-			w = writer_init(buf, sizeof buf);
-		}
-		if (lease_record_format(leases[i], line, sizeof line) < 0)
-			return -EINVAL;
-		write_bytes(&w, line, strlen(line));
-		write_u8(&w, '\n');
-	}
-	return write_all(fd, buf, writer_len(&w));
-}
-
-/* In the forked child, over its copy of memory: the snapshot into PATH.new,
- * synced.  Returns its exit status: 0, or an errno. */
-static int compact_child(struct lease_db *db)
-{
-	const struct lease **leases;
-	struct stat st;
-	size_t n;
-	int fd, rc;
-
-	if (fstat(db->fd, &st) < 0)
-		return errno;
-	close(db->fd);		/* the lock stays with the parent's descriptor */
-	/* least recently put first: a client id then leads, once the file is
-	 * loaded again, to the same lease as before */
-	leases = lease_table_by_age(db->leases, db->compact.cutoff, &n);
-	if (!leases)
-		return ENOMEM;
-	unlink(db->newpath);
-	fd = open(db->newpath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return errno;
-	rc = fchmod(fd, st.st_mode & 07777) < 0 ? -errno : 0;
-	if (rc == 0)
-		rc = write_snapshot(fd, leases, n);
-	if (rc == 0 && fsync(fd) < 0)
-		rc = -errno;
-	return rc < 0 ? -rc : 0;
-}
-
-int lease_db_compact_start(struct lease_db *db)
-{
-	struct compaction *c = &db->compact;
-	int status, rc;
-	pid_t pid;
-	long fd;
-
-	if (c->pid > 0)
-		return -EBUSY;
-	c->seq = lease_table_seq(db->leases);
-	c->cutoff = (int64_t)time(NULL) - KEEP_ENDED;
-	pid = fork();
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		_exit(compact_child(db));
-	fd = syscall(SYS_pidfd_open, pid, 0);
-	if (fd < 0) {
-		rc = -errno;
-		kill(pid, SIGKILL);
-		reap(pid, &status);
-		unlink(db->newpath);
-		return rc;
-	}
-	c->pid = pid;
-	c->pidfd = (int)fd;
-	return c->pidfd;
-}
-
-/* PATH.new, with the records committed since the fork, durable and renamed
- * over the journal, becomes the journal.  It is locked before the rename so
- * that the name is never without a lock.  A directory that fails to sync
- * after the rename fails every commit until it syncs. */
-static int install_new(struct lease_db *db)
-{
-	struct compaction *c = &db->compact;
-	struct stat st;
-	int fd, rc = 0;
-
-	fd = open(db->newpath, O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
-		return -errno;
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0)
-		rc = -errno;
-	if (rc == 0)
-		rc = write_all(fd, c->since.data, c->since.len);
-	if (rc == 0)
-		rc = sync_data(fd);
-	if (rc == 0 && rename(db->newpath, db->path) < 0)
-		rc = -errno;
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	close(db->fd);
-	db->fd = fd;
-	db->size = st.st_size + (off_t)c->since.len;
-	db->cut_pending = false;
-	db->dir_unsynced = true;
-	/* what the new file left out leaves memory too: a restart finds what
-	 * memory held */
-	lease_table_drop_ended(db->leases, c->seq, c->cutoff);
-	db->records = lease_table_count(db->leases) + c->since_records;
-	return sync_dir(db);
-}
-
-int lease_db_compact_finish(struct lease_db *db)
-{
-	struct compaction *c = &db->compact;
-	int status = 0, rc;
-
-	if (c->pid <= 0)
-		return -EINVAL;
-	rc = reap(c->pid, &status);
-	if (rc == 0)
-		rc = WIFEXITED(status) ? -WEXITSTATUS(status) : -ECANCELED;
-	if (rc == 0)
-		rc = c->err;
-	if (rc == 0)
-		rc = install_new(db);
-	if (rc < 0)
-		unlink(db->newpath);	/* gone already if the rename was done */
-	compaction_end(db);
-	return rc;
 }

@@ -36,6 +36,10 @@ struct lease {
 
 struct lease_db;
 
+/* The journal's records are followed by room for the next ones, one line of
+ * spaces to the end of the file; it grows to the next multiple of this. */
+#define LEASE_DB_ROOM_STEP 16384
+
 /* Opens (creating if needed) the journal at path and loads it: the last
  * record for an address wins.  A torn or corrupt last record (a crash in the
  * middle of a write) is skipped and counted in *skipped, and the file is

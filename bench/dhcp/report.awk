@@ -141,13 +141,17 @@ END {
 	s = pad("row", 36) pad("unit", 13)
 	for (i = 1; i <= nserv; i++) s = s pad(S[i], W)
 	print s
-	ladder("sustained, " ret " returning clients", "sustained")
+	if (steps != "")
+		ladder("sustained, " ret " returning clients", "sustained")
+	else
+		print "returning clients: " ret
 	line("  warm-up: lost in its last pass", "%", "sustained", "warmup_loss_pct")
 	line("  warm-up: passes", "count", "sustained", "warmup_passes")
 	line("  lease file at the end", "KiB", "sustained", "lease_file_kib")
 	print pad("disk under the lease files", 36) pad("dsync/s", 13) cell("disk", "fsync", "per_s") \
 		"  (256-byte O_DSYNC writes: a durable server's commit ceiling)"
-	ladder("first boot, " fb " new clients", "firstboot")
+	if (steps != "")
+		ladder("first boot, " fb " new clients", "firstboot")
 	for (f = 1; f <= nfix; f++) {
 		split(F[f], rs, ":")
 		row = "fixed@" rs[1]
@@ -171,8 +175,10 @@ END {
 	s = pad("pxe-dhcpd / peer (medians)", 36) pad("better", 13)
 	for (i = 1; i <= nserv; i++) if (S[i] != PXE) s = s pad(S[i], W)
 	print s
-	rline("sustained DORA/s", "sustained", "best", "higher")
-	rline("first boot DORA/s", "firstboot", "best", "higher")
+	if (steps != "") {
+		rline("sustained DORA/s", "sustained", "best", "higher")
+		rline("first boot DORA/s", "firstboot", "best", "higher")
+	}
 	for (f = 1; f <= nfix; f++) {
 		split(F[f], rs, ":")
 		row = "fixed@" rs[1]
@@ -181,6 +187,8 @@ END {
 		rline("REQUEST-ACK avg delay at " rs[1] "/s", row, "ra_avg_ms", "lower")
 	}
 	print ""
+	if (steps == "")
+		exit
 
 	# perfdhcp shares the machine with the server: say how close it came
 	a = h = ""

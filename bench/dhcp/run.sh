@@ -50,6 +50,8 @@ usage: $0 [options]
                    (default "$LADDER")
   --secs N         seconds of each ladder step (default $SECS)
   --fixed LIST     fixed-rate rows, RATE:SECONDS each (default "$FIXED")
+  --fixed-only     the warm-up and the fixed-rate rows only: no ladder, no
+                   first-boot block (the same as --ladder "")
   --out DIR        raw results, configs, logs and report
                    (default /var/tmp/pxesuite-bench-dhcp-DATE)
   --quiet          no log line per exchange from any server (Kea at WARN,
@@ -75,6 +77,7 @@ while [ $# -gt 0 ]; do
 	--ladder) LADDER=$2; shift ;;
 	--secs) SECS=$2; shift ;;
 	--fixed) FIXED=$2; shift ;;
+	--fixed-only) LADDER= ;;
 	--out) OUT=$2; shift ;;
 	--quiet) QUIET=1 ;;
 	--quick) REPS=1 LADDER="250 1000 4000" SECS=2 FIXED="1000:3" RET_CLIENTS=2000 WARM_PASSES=1 ;;
@@ -556,7 +559,7 @@ block_returning() {
 			break
 		fi
 	done
-	summary "$rep" "$s" sustained "$best" "$best_step" "$stop_step" "$limit"
+	[ -n "$LADDER" ] && summary "$rep" "$s" sustained "$best" "$best_step" "$stop_step" "$limit"
 	# the lease file once the server is done with it (dnsmasq rewrites its
 	# file from empty on every change: read while it works, it may be empty)
 	quiesce "$s"
@@ -590,7 +593,7 @@ START=$(date +%s)
 		[ "$NCPU" -gt 1 ] && echo "multi-thread (its default on >1 CPU)" || echo single-thread)"
 	echo "network: each server in its own namespace pair, veth $SRV_IP/$PLEN (server) - $CLI_IP/$PLEN (perfdhcp);" \
 		"pool $POOL_FIRST-$POOL_LAST, lease time 1h, no ping check"
-	echo "reps: $REPS; ladder: $LADDER DORA/s, $SECS s each; pass: < $LOSS_MAX% lost (DISCOVERs sent without an ACK)" \
+	echo "reps: $REPS; ladder: ${LADDER:-none} DORA/s, $SECS s each; pass: < $LOSS_MAX% lost (DISCOVERs sent without an ACK)" \
 		"and >= $SEND_MIN% of the asked rate sent"
 	echo "returning clients: $RET_CLIENTS (warm-up at $WARM_RATE/s, up to $WARM_PASSES passes); first boot: $FB_CLIENTS MACs," \
 		"empty lease file at every step; fixed rows (rate:s): $FIXED"
@@ -639,7 +642,7 @@ for rep in $(seq "$REPS"); do
 	block_all "$rep" returning
 	# what a commit that must reach the disk costs here and now
 	rec "$rep" disk fsync per_s "$(fsync_rate)"
-	block_all "$rep" firstboot
+	[ -n "$LADDER" ] && block_all "$rep" firstboot
 done
 echo "run time: $(($(date +%s) - START)) s" >>"$OUT/header.txt"
 [ -s "$LOGS/notes.txt" ] && sed 's/^/note: /' "$LOGS/notes.txt" >>"$OUT/header.txt"
@@ -648,7 +651,7 @@ echo "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$OUT/header.txt"
 {
 	cat "$OUT/header.txt"
 	echo
-	awk -v servers="$SERVERS" -v fixed="$FIXED" -v ret="$RET_CLIENTS" -v fb="$FB_CLIENTS" \
+	awk -v servers="$SERVERS" -v fixed="$FIXED" -v steps="$LADDER" -v ret="$RET_CLIENTS" -v fb="$FB_CLIENTS" \
 		-v ncpu="$NCPU" -v lossmax=$LOSS_MAX -v othermax="$OTHER_MAX" \
 		-f "$HERE/../stats.awk" -f "$HERE/report.awk" "$RAW"
 } | tee "$OUT/report.txt"

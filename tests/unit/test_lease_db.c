@@ -190,6 +190,41 @@ static unsigned count_lines(const char *text, const char *prefix)
 	return n;
 }
 
+/* Where the next record goes: the end of the last line that is not blank. */
+static size_t records_end(const char *text)
+{
+	size_t i, end = 0, len = strlen(text);
+
+	for (i = 0; i < len; i++)
+		if (text[i] != ' ' && text[i] != '\n')
+			end = i + 1;
+	return end < len && text[end] == '\n' ? end + 1 : end;
+}
+
+static off_t file_records_end(const char *p)
+{
+	char *text = slurp(p);
+	off_t end = (off_t)records_end(text);
+
+	free(text);
+	return end;
+}
+
+/* The journal as documented: records, then room to a multiple of the step,
+ * spaces and one newline at the very end. */
+static void assert_records_then_room(const char *p)
+{
+	char *text = slurp(p);
+	size_t end = records_end(text), size = strlen(text), i;
+
+	assert_int_equal(size % LEASE_DB_ROOM_STEP, 0);
+	assert_true(size > end);
+	for (i = end; i < size - 1; i++)
+		assert_int_equal(text[i], ' ');
+	assert_int_equal(text[size - 1], '\n');
+	free(text);
+}
+
 /* body plus its correct crc, so a refusal is about the syntax alone. */
 static void signed_line(char *buf, size_t size, const char *body)
 {
@@ -363,9 +398,67 @@ static void test_new_journal_starts_with_the_header(void **state)
 	assert_int_equal(lease_db_count(db), 0);
 	lease_db_close(db);
 	text = slurp(path);
-	assert_string_equal(text, HEADER);
+	assert_int_equal(strncmp(text, HEADER, strlen(HEADER)), 0);
+	assert_int_equal(records_end(text), strlen(HEADER));
 	free(text);
+	assert_records_then_room(path);
 }
+
+/* An append fills the room: the file's size stays, so its sync writes no
+ * inode.  Each commit is still one write and one sync. */
+static void test_appends_fill_the_room_without_changing_the_size(void **state)
+{
+	struct lease_db *db = open_db(NULL);
+	off_t size = file_size(path), end = file_records_end(path);
+	char line[LEASE_RECORD_MAX];
+	struct lease l;
+	uint32_t i;
+
+	(void)state;
+	for (i = 1; i <= 3; i++) {
+		l = mk(i);
+		io_writes = io_syncs = 0;
+		put_commit(db, &l);
+		assert_int_equal(io_writes, 1);
+		assert_int_equal(io_syncs, 1);
+		assert_int_equal(lease_record_format(&l, line, sizeof line), 0);
+		end += (off_t)strlen(line) + 1;
+		assert_int_equal(file_records_end(path), end);
+		assert_int_equal(file_size(path), size);
+		assert_records_then_room(path);
+	}
+	lease_db_close(db);
+}
+
+/* Records that do not fit make the room grow, in the same single write. */
+static void test_room_grows_a_step_when_the_records_do_not_fit(void **state)
+{
+	struct lease_db *db = open_db(NULL);
+	struct lease l;
+	uint32_t i = 0;
+
+	(void)state;
+	while (file_size(path) == LEASE_DB_ROOM_STEP) {
+		l = mk(i++);
+		io_writes = io_syncs = 0;
+		put_commit(db, &l);
+		assert_int_equal(io_writes, 1);
+		assert_int_equal(io_syncs, 1);
+	}
+	assert_int_equal(file_size(path), 2 * LEASE_DB_ROOM_STEP);
+	assert_records_then_room(path);
+	for (; i < 1000; i++) {
+		l = mk(i);
+		assert_int_equal(lease_db_put(db, &l), 0);
+	}
+	assert_int_equal(lease_db_commit(db), 0);
+	assert_records_then_room(path);
+	lease_db_close(db);
+	db = open_db(NULL);
+	assert_int_equal(lease_db_count(db), 1000);
+	lease_db_close(db);
+}
+
 
 static void test_put_commit_reopen_returns_every_lease(void **state)
 {
@@ -553,7 +646,7 @@ static void check_torn_recovery(off_t good_size)
 	if (!strstr(logged, where))
 		fail_msg("logged: %s", logged);
 	free(logged);
-	assert_int_equal(file_size(path), good_size);
+	assert_int_equal(file_size(path), good_size);	/* the room goes too */
 	assert_int_equal(lease_db_count(db), 2);
 	put_commit(db, &l);
 	lease_db_close(db);
@@ -568,6 +661,107 @@ static void check_torn_recovery(off_t good_size)
 	l = mk(9);
 	assert_same_lease(lease_db_by_addr(db, l.addr), &l);
 	lease_db_close(db);
+}
+
+/* After a restart the next record goes where the records end, into the
+ * room, not after it. */
+static void test_appends_after_a_restart_go_where_the_records_end(void **state)
+{
+	struct lease_db *db;
+	struct lease l = mk(4);
+	off_t size;
+	char *text;
+
+	(void)state;
+	write_three();
+	size = file_size(path);
+	db = open_db(NULL);
+	put_commit(db, &l);
+	lease_db_close(db);
+	assert_int_equal(file_size(path), size);
+	assert_records_then_room(path);
+	text = slurp(path);
+	assert_int_equal(count_lines(text, "lease "), 4);
+	assert_non_null(strstr(text, " hostname=pc3 "));
+	assert_int_equal(strncmp(strstr(strstr(text, " hostname=pc3 "), "\n") + 1, "lease 10.0.0.4 ", 15),
+			 0);
+	free(text);
+	db = open_db(NULL);
+	assert_int_equal(lease_db_count(db), 4);
+	assert_same_lease(lease_db_by_addr(db, l.addr), &l);
+	lease_db_close(db);
+}
+
+/* A crash while a record was written into the room leaves part of it, at
+ * any byte: its start (the rest still room), or its end (a sector written
+ * while the one before was not).  Either way it is skipped and logged, the
+ * file ends after the last whole record, and the next one goes there. */
+static void test_record_torn_at_every_byte_into_the_room_is_skipped(void **state)
+{
+	char *whole, *text, *logged, where[300];
+	size_t start, len, k, from;
+	struct lease_db *db;
+	struct lease l = mk(9);
+	unsigned skipped;
+	int tail;
+
+	(void)state;
+	write_three();
+	whole = slurp(path);
+	start = (size_t)(strstr(whole, "lease 10.0.0.3 ") - whole);
+	len = records_end(whole) - start;
+	snprintf(where, sizeof where, "%s:4: skipped a torn last record", path);
+	/* k bytes of the record kept at its start, or lost at its start (so
+	 * that its newline alone is not a whole, blank, line) */
+	for (tail = 0; tail <= 1; tail++)
+		for (k = 1; k < len - (size_t)tail; k++) {
+			text = strdup(whole);
+			assert_non_null(text);
+			from = tail ? start : start + k;
+			memset(text + from, ' ', tail ? k : len - k);
+			spew(path, text, "w");
+			free(text);
+			db = open_db_logged(&skipped, &logged);
+			assert_int_equal(skipped, 1);
+			if (!strstr(logged, where))
+				fail_msg("torn at %zu (%s): logged: %s", k, tail ? "end kept" : "start kept",
+					 logged);
+			free(logged);
+			assert_int_equal(lease_db_count(db), 2);
+			assert_int_equal(file_size(path), (off_t)start);
+			put_commit(db, &l);
+			lease_db_close(db);
+			db = open_db(NULL);
+			assert_int_equal(lease_db_count(db), 3);
+			assert_same_lease(lease_db_by_addr(db, l.addr), &l);
+			lease_db_close(db);
+		}
+	free(whole);
+}
+
+/* What is after a torn record decides: room, and it is a crash's; another
+ * record, and it is not. */
+static void test_record_after_a_bad_one_in_the_room_is_refused(void **state)
+{
+	struct lease_db *db = NULL;
+	char *text, *third, err[512];
+	size_t end;
+
+	(void)state;
+	write_three();
+	text = slurp(path);
+	third = strstr(text, "lease 10.0.0.3 ");
+	end = records_end(text);
+	/* record 3 moved 40 bytes into the room, its old place blanked but for
+	 * a torn start */
+	memmove(third + 40, third, end - (size_t)(third - text));
+	memset(third + 10, ' ', 29);
+	third[39] = '\n';
+	spew(path, text, "w");
+	free(text);
+	assert_int_equal(lease_db_open(path, &db, NULL, err, sizeof err), -EINVAL);
+	assert_null(db);
+	assert_non_null(strstr(err, ":4: not a lease record, and not on the last line"));
 }
 
 static void test_record_cut_mid_write_is_skipped_and_cut_off(void **state)
@@ -595,7 +789,7 @@ static void test_garbage_after_the_last_record_is_skipped(void **state)
 
 	(void)state;
 	write_three();
-	good = file_size(path);
+	good = file_records_end(path);
 	spew(path, "\x01\x02garbage lease 10.0.0", "a");
 	db = open_db_logged(&skipped, &logged);
 	free(logged);
@@ -731,9 +925,9 @@ static void test_ten_thousand_puts_commit_in_one_write_and_one_sync(void **state
 	lease_db_close(db);
 }
 
-/* A write cut short by the file size limit (EFBIG after a partial write):
- * the journal goes back to its last whole record and the records stay
- * queued for the next commit. */
+/* A write cut short by the file size limit (EFBIG after a partial write,
+ * as the room grows): the journal goes back to its last whole record and
+ * the records stay queued for the next commit. */
 static void test_failed_write_cuts_back_and_keeps_records_queued(void **state)
 {
 	struct lease_db *db = open_db(NULL);
@@ -745,15 +939,15 @@ static void test_failed_write_cuts_back_and_keeps_records_queued(void **state)
 	(void)state;
 	l = mk(0);
 	put_commit(db, &l);
-	size = file_size(path);
-	for (i = 1; i <= 3; i++) {
+	size = file_records_end(path);
+	for (i = 1; i <= 300; i++) {
 		l = mk(i);
 		assert_int_equal(lease_db_put(db, &l), 0);
 	}
 	signal(SIGXFSZ, SIG_IGN);
 	assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
 	lim = old;
-	lim.rlim_cur = (rlim_t)size + 100;
+	lim.rlim_cur = (rlim_t)file_size(path) + 100;
 	assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
 	io_writes = 0;
 	assert_int_equal(lease_db_commit(db), -EFBIG);
@@ -761,13 +955,14 @@ static void test_failed_write_cuts_back_and_keeps_records_queued(void **state)
 	signal(SIGXFSZ, SIG_DFL);
 	assert_int_equal(io_writes, 2);		/* a partial write, then the error */
 	assert_int_equal(file_size(path), size);
-	assert_int_equal(lease_db_pending(db), 3);
+	assert_int_equal(lease_db_pending(db), 300);
 
 	assert_int_equal(lease_db_commit(db), 0);
 	assert_int_equal(lease_db_pending(db), 0);
+	assert_records_then_room(path);
 	lease_db_close(db);
 	db = open_db(NULL);
-	assert_int_equal(lease_db_count(db), 4);
+	assert_int_equal(lease_db_count(db), 301);
 	lease_db_close(db);
 }
 
@@ -1172,7 +1367,7 @@ static void test_close_during_compaction_leaves_no_new_file(void **state)
 /* What a child reports after each commit. */
 struct durable {
 	uint64_t leases;	/* mk(0) .. mk(leases - 1) are committed */
-	uint64_t size;		/* the journal's bytes then */
+	uint64_t size;		/* where its records end then */
 };
 
 /* In a child: puts and commits batches of leases from first on, and reports
@@ -1180,42 +1375,57 @@ struct durable {
 static int crash_child(uint32_t first, int report, unsigned seed)
 {
 	struct durable d = { first, 0 };
+	char err[512], line[LEASE_RECORD_MAX];
 	struct lease_db *db;
 	struct lease l;
 	uint32_t batch, i;
-	char err[512];
+	uint64_t added;
 
 	srand(seed);
 	if (lease_db_open(path, &db, NULL, err, sizeof err) != 0) {
 		fprintf(stderr, "child: %s\n", err);
 		return 1;
 	}
+	d.size = (uint64_t)file_records_end(path);
 	for (;;) {
 		batch = 1 + (uint32_t)rand() % 40;
+		added = 0;
 		for (i = 0; i < batch; i++) {
 			l = mk((uint32_t)d.leases + i);
-			if (lease_db_put(db, &l) != 0)
+			if (lease_db_put(db, &l) != 0 ||
+			    lease_record_format(&l, line, sizeof line) != 0)
 				return 2;
+			added += strlen(line) + 1;
 		}
 		if (lease_db_commit(db) != 0)
 			return 3;
 		d.leases += batch;
-		d.size = (uint64_t)file_size(path);
+		d.size += added;
 		if (write(report, &d, sizeof d) != sizeof d)
 			return 4;
 	}
 }
 
 /* A power cut would have kept only part of what was written and not yet
- * synced, maybe followed by zeros: do that to the bytes past the last
- * commit reported. */
+ * synced: do that to the bytes past the last commit reported.  Into the
+ * room, the rest of the room is left; where the room grew, the file may end
+ * anywhere in it, maybe followed by zeros. */
 static void tear_unsynced_tail(uint64_t synced)
 {
-	uint64_t size = (uint64_t)file_size(path);
+	uint64_t size = (uint64_t)file_size(path), end = (uint64_t)file_records_end(path), cut;
+	char *text;
 
 	if (size <= synced || rand() % 2)
 		return;
-	assert_int_equal(truncate(path, (off_t)(synced + (uint64_t)rand() % (size - synced))), 0);
+	cut = synced + (uint64_t)rand() % (size - synced);
+	if (rand() % 2 && cut < end) {
+		text = slurp(path);
+		memset(text + cut, ' ', end - cut);
+		spew(path, text, "w");
+		free(text);
+		return;
+	}
+	assert_int_equal(truncate(path, (off_t)cut), 0);
 	if (rand() % 2)
 		spew(path, "\0\0\0\0\0\0\0\0", "a");
 }
@@ -1286,6 +1496,8 @@ int main(void)
 		T(test_record_parse_refuses_anything_not_canonical),
 		T(test_record_with_bad_crc_is_refused_as_such),
 		T(test_new_journal_starts_with_the_header),
+		T(test_appends_fill_the_room_without_changing_the_size),
+		T(test_room_grows_a_step_when_the_records_do_not_fit),
 		T(test_put_commit_reopen_returns_every_lease),
 		T(test_last_record_for_an_address_wins),
 		T(test_memory_holds_what_the_file_will_give_back),
@@ -1293,6 +1505,9 @@ int main(void)
 		T(test_comments_and_blank_lines_are_kept_and_ignored),
 		T(test_pending_counts_until_commit),
 		T(test_records_not_committed_are_not_in_the_file),
+		T(test_appends_after_a_restart_go_where_the_records_end),
+		T(test_record_torn_at_every_byte_into_the_room_is_skipped),
+		T(test_record_after_a_bad_one_in_the_room_is_refused),
 		T(test_record_cut_mid_write_is_skipped_and_cut_off),
 		T(test_garbage_after_the_last_record_is_skipped),
 		T(test_bad_crc_on_the_last_line_is_taken_as_torn),
