@@ -635,7 +635,7 @@ static void test_init_reboot_own_address_acked(void **state)
 	(void)state;
 	start(base_ini);
 	a = dora(1);
-	as.now += 600;
+	as.now += 1000;			/* past the first quarter: a new lease */
 	d = init_reboot(1, str(a));
 	expect(d, VERDICT_ACK);
 	assert_int_equal(d.yiaddr.s_addr, a.s_addr);
@@ -708,6 +708,77 @@ static void test_renew_extends_the_lease(void **state)
 	assert_true(d.durable);
 	assert_int_equal(d.yiaddr.s_addr, a.s_addr);
 	assert_true(lease_db_by_addr(db, a)->ends == T0 + 1800 + 3600);
+	assert_int_equal(lease_db_commit(db), 0);
+}
+
+/* A client asking again within the first quarter of its lease (a reboot,
+ * an early renewal) gets the lease already on disk, for the time it has
+ * left: nothing to write, so no sync before the ACK. */
+static void test_early_request_gets_the_lease_on_disk(void **state)
+{
+	struct decision d;
+	struct in_addr a;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	as.now += 100;
+	d = renewing(1, a);
+	expect(d, VERDICT_ACK);
+	assert_true(d.durable);
+	assert_int_equal(d.lease_secs, 3500);
+	assert_int_equal(lease_db_pending(db), 0);
+	assert_true(lease_db_by_addr(db, a)->ends == T0 + 3600);
+	as.now += 500;
+	d = init_reboot(1, str(a));
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.lease_secs, 3000);
+	assert_int_equal(lease_db_pending(db), 0);
+	/* a quarter gone: a new lease, written before its ACK */
+	as.now = T0 + 900;
+	d = renewing(1, a);
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.lease_secs, 3600);
+	assert_int_equal(lease_db_pending(db), 1);
+	assert_true(lease_db_by_addr(db, a)->ends == T0 + 900 + 3600);
+	assert_int_equal(lease_db_commit(db), 0);
+}
+
+/* Other terms than the lease has (another lease time asked, another host
+ * name) make a new lease; so does a lease whose record is still queued,
+ * whose ACK waits for it either way. */
+static void test_early_request_with_other_terms_gets_a_new_lease(void **state)
+{
+	struct dhcp_msg m;
+	struct decision d;
+	struct in_addr a;
+
+	(void)state;
+	start(base_ini);
+	a = dora(1);
+	as.now += 10;
+	msg(&m, DHCPREQUEST, 1);
+	m.ciaddr = a;
+	assert_int_equal(dhcp_msg_set_u32(&m, OPT_LEASE_TIME, 600), 0);
+	d = decide(&m);
+	expect(d, VERDICT_ACK);
+	assert_int_equal(d.lease_secs, 600);
+	assert_int_equal(lease_db_pending(db), 1);
+	assert_int_equal(lease_db_commit(db), 0);
+
+	msg(&m, DHCPREQUEST, 1);
+	m.ciaddr = a;
+	assert_int_equal(dhcp_msg_set(&m, OPT_HOST_NAME, "node7", 5), 0);
+	d = decide(&m);
+	expect(d, VERDICT_ACK);
+	assert_int_equal(lease_db_pending(db), 1);
+	assert_string_equal(lease_db_by_addr(db, a)->hostname, "node7");
+
+	/* queued, not yet on disk: the same lease again, and the ACK waits */
+	d = decide(&m);
+	expect(d, VERDICT_ACK);
+	assert_true(d.durable);
+	assert_int_equal(lease_db_pending(db), 1);
 	assert_int_equal(lease_db_commit(db), 0);
 }
 
@@ -1811,6 +1882,8 @@ int main(void)
 		T(test_init_reboot_wrong_subnet_naked),
 		T(test_init_reboot_not_authoritative_stays_silent),
 		T(test_renew_extends_the_lease),
+		T(test_early_request_gets_the_lease_on_disk),
+		T(test_early_request_with_other_terms_gets_a_new_lease),
 		T(test_renew_of_another_clients_address_naked),
 		T(test_request_from_a_network_we_do_not_serve_not_naked),
 		T(test_request_with_neither_address_dropped),
