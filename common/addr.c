@@ -358,9 +358,7 @@ const char *addr_cidr_str(const struct cidr *net, char *buf)
 
 const char *addr_mac_str(const struct mac_addr *mac, char *buf)
 {
-	snprintf(buf, ADDR_STRLEN, "%02x:%02x:%02x:%02x:%02x:%02x", mac->b[0], mac->b[1],
-		 mac->b[2], mac->b[3], mac->b[4], mac->b[5]);
-	return buf;
+	return str_hex_colons(buf, ADDR_STRLEN, mac->b, sizeof mac->b);
 }
 
 const char *addr_sa_str(const struct sockaddr *sa, char *buf)

@@ -65,9 +65,26 @@ bool str_to_uint(const char *s, unsigned long long max, unsigned long long *out)
 	return true;
 }
 
+static const char hex[] = "0123456789abcdef";
+
+char *str_hex_colons(char *dst, size_t dstsz, const uint8_t *b, size_t n)
+{
+	size_t o = 0;
+
+	if (!dstsz)
+		return dst;
+	for (size_t i = 0; i < n && o + (i > 0) + 3 <= dstsz; i++) {
+		if (i > 0)
+			dst[o++] = ':';
+		dst[o++] = hex[b[i] >> 4];
+		dst[o++] = hex[b[i] & 15];
+	}
+	dst[o] = '\0';
+	return dst;
+}
+
 void str_escape_controls(char *dst, size_t dstsz, const char *src)
 {
-	static const char hex[] = "0123456789abcdef";
 	size_t o = 0;
 
 	if (!dstsz)

@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* Appends to the NUL-terminated string in buf (size bytes), truncating. */
 void str_append(char *buf, size_t size, const char *fmt, ...)
@@ -25,5 +26,10 @@ bool str_to_uint(const char *s, unsigned long long max, unsigned long long *out)
 /* Copies src into dst (dstsz bytes) with control bytes written as \xNN, so
  * that text a client chose cannot forge lines; always terminates. */
 void str_escape_controls(char *dst, size_t dstsz, const char *src);
+
+/* The n bytes at b as lowercase hex pairs joined by ':' ("52:54:00:12:34:56"),
+ * as many whole pairs as fit in dst (dstsz bytes); always terminates.
+ * Returns dst. */
+char *str_hex_colons(char *dst, size_t dstsz, const uint8_t *b, size_t n);
 
 #endif

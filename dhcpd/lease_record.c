@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "lease_db.h"
 #include "lease_record.h"
+#include "str.h"
 
 static const char *const state_names[] = {
 	[LEASE_ACTIVE] = "active",
@@ -57,15 +58,9 @@ static void put_str(struct writer *w, const char *s)
 
 static void put_hex(struct writer *w, const uint8_t *b, size_t n)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i;
+	char text[3 * LEASE_CLIENT_ID_MAX];
 
-	for (i = 0; i < n; i++) {
-		if (i > 0)
-			write_u8(w, ':');
-		write_u8(w, (uint8_t)hex[b[i] >> 4]);
-		write_u8(w, (uint8_t)hex[b[i] & 0xf]);
-	}
+	put_str(w, str_hex_colons(text, sizeof text, b, n));
 }
 
 static void put_i64(struct writer *w, int64_t v)

@@ -21,6 +21,7 @@
 #include "send.h"
 #include "server.h"
 #include "sock.h"
+#include "str.h"
 
 /* Requests taken from a socket per wake-up; the rest wait for the next
  * turn, so a flood still gets its ACKs committed and sent in batches. */
@@ -49,21 +50,9 @@ static const char *ip_str(struct in_addr a, char *buf)
 	return inet_ntop(AF_INET, &a, buf, INET_ADDRSTRLEN) ? buf : "?";
 }
 
-/* Made twice for every reply (log line, progress record): a hex table
- * rather than one snprintf a byte. */
 static const char *hw_str(const struct dhcp_msg *m, char *buf, size_t size)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
-
-	for (size_t i = 0; i < m->hlen && n + 4 <= size; i++) {
-		if (i)
-			buf[n++] = ':';
-		buf[n++] = hex[m->chaddr[i] >> 4];
-		buf[n++] = hex[m->chaddr[i] & 0xf];
-	}
-	buf[n] = '\0';
-	return m->hlen ? buf : "-";
+	return m->hlen ? str_hex_colons(buf, size, m->chaddr, m->hlen) : "-";
 }
 
 /* ---------------------------------------------------------------- sending */

@@ -79,6 +79,19 @@ static void test_message_formats_and_takes_no_buffer(void **state)
 	str_message(NULL, 0, "%s", "nowhere");
 }
 
+static void test_hex_colons_joins_whole_pairs_that_fit(void **state)
+{
+	static const uint8_t mac[6] = { 0x52, 0x54, 0x00, 0xab, 0xcd, 0xef };
+	char buf[18], small[9];
+
+	(void)state;
+	assert_string_equal(str_hex_colons(buf, sizeof buf, mac, 6), "52:54:00:ab:cd:ef");
+	assert_string_equal(str_hex_colons(small, sizeof small, mac, 6), "52:54:00");
+	assert_string_equal(str_hex_colons(buf, sizeof buf, mac, 0), "");
+	assert_string_equal(str_hex_colons(small, 3, mac, 6), "52");
+	assert_string_equal(str_hex_colons(small, 2, mac, 6), "");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -89,6 +102,7 @@ int main(void)
 		cmocka_unit_test(test_escape_controls_never_cuts_an_escape),
 		cmocka_unit_test(test_to_uint_takes_decimal_digits_up_to_max),
 		cmocka_unit_test(test_message_formats_and_takes_no_buffer),
+		cmocka_unit_test(test_hex_colons_joins_whole_pairs_that_fit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
